@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "stress-test-db",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "stress-test-db", targets: ["stress-test-db"]),
+        .executable(name: "lamb-sim", targets: ["lamb-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "CurlEngine", dependencies: ["CCurl"]),
+        .executableTarget(
+            name: "stress-test-db",
+            dependencies: [
+                "CurlEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "lamb-sim",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine"]),
+        .testTarget(name: "StressTestDBTests", dependencies: ["stress-test-db", "CurlEngine"]),
+        .testTarget(name: "LambSimTests", dependencies: ["lamb-sim"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,362 @@
+import CCurl
+import Foundation
+import Glibc
+import Synchronization
+
+/// Runs closed-loop virtual users over one `curl_multi` handle driven by
+/// `curl_multi_socket_action` and epoll, on one dedicated thread.
+///
+/// Other threads only call `stop()`, which sets a flag and writes the eventfd;
+/// the loop thread owns every curl handle. Records leave through `results`.
+public final class CurlEngine: @unchecked Sendable {
+    public let configuration: EngineConfiguration
+    public let results = ResultChannel()
+
+    private let stopRequested = Atomic<Bool>(false)
+    private let wakeDescriptor: Int32
+    private let done = DispatchSemaphore(value: 0)
+    private let statistics = Mutex(EngineCounters())
+
+    public struct EngineCounters: Sendable {
+        public var requestsStarted = 0
+        public var requestsCompleted = 0
+        public var connectionsOpened = 0
+    }
+
+    public init(configuration: EngineConfiguration) throws {
+        guard configuration.virtualUsers >= 1 else { throw EngineError("at least one virtual user is needed") }
+        // Each VU holds one socket; leave room for the epoll/eventfd, output files and stdio.
+        let needed = configuration.virtualUsers + 64
+        let limit = FileDescriptorLimit.raise(to: needed)
+        guard limit >= needed else {
+            throw EngineError(
+                "the open-file limit is \(limit), too low for \(configuration.virtualUsers) virtual users (needs \(needed)); raise it with `ulimit -n \(needed)` or use fewer --vus"
+            )
+        }
+        let descriptor = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard descriptor >= 0 else { throw EngineError("could not create an eventfd: \(String(cString: strerror(errno)))") }
+        wakeDescriptor = descriptor
+        self.configuration = configuration
+        signal(SIGPIPE, SIG_IGN)
+        CurlGlobal.initialise()
+    }
+
+    deinit { close(wakeDescriptor) }
+
+    public var counters: EngineCounters { statistics.withLock { $0 } }
+
+    /// Starts the loop thread. Records arrive on `results`, which closes when the run ends.
+    public func start() {
+        let thread = Thread { [self] in
+            do {
+                let loop = try EventLoop(engine: self)
+                loop.run()
+            } catch {
+                results.push([])
+            }
+            results.close()
+            done.signal()
+        }
+        thread.name = "curl-engine"
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Stop starting requests; in-flight ones get the grace period, then are recorded as aborted.
+    public func stop() {
+        stopRequested.store(true, ordering: .releasing)
+        var one: UInt64 = 1
+        _ = write(wakeDescriptor, &one, 8)
+    }
+
+    /// Blocks until the loop thread has finished.
+    public func wait() {
+        done.wait()
+        done.signal()
+    }
+
+    // MARK: - The loop thread
+
+    /// One virtual user: its easy handle, reused for every request it sends, and its body buffer.
+    fileprivate final class VirtualUser {
+        let index: Int
+        let handle: EasyHandle
+        let captureLimit: Int
+        var captured: [UInt8] = []
+        var received = 0
+        var startedAt: UInt64 = 0
+        var inFlight = false
+
+        init(index: Int, handle: EasyHandle, captureLimit: Int) {
+            self.index = index
+            self.handle = handle
+            self.captureLimit = captureLimit
+        }
+    }
+
+    fileprivate final class EventLoop {
+        unowned let engine: CurlEngine
+        let multi: UnsafeMutableRawPointer
+        let epoll: Int32
+        let headers: HeaderList
+        let body: UnsafeMutableRawBufferPointer
+        var users: [VirtualUser] = []
+        var idle: [Int] = []
+        var timerDeadline: UInt64?
+        var runDeadline: UInt64?
+        var stopDeadline: UInt64?
+        var started = 0
+        var inFlight = 0
+        var batch: [RequestResult] = []
+        var connectionsOpened = 0
+
+        init(engine: CurlEngine) throws {
+            self.engine = engine
+            let configuration = engine.configuration
+            guard let multi = curl_multi_init() else { throw EngineError("libcurl could not create a multi handle") }
+            self.multi = multi
+            epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+            headers = HeaderList(configuration.headers)
+            body = UnsafeMutableRawBufferPointer.allocate(byteCount: max(configuration.body.count, 1), alignment: 1)
+            body.copyBytes(from: configuration.body)
+
+            let me = Unmanaged.passUnretained(self).toOpaque()
+            _ = stdb_multi_setopt_socket_function(multi, socketCallback)
+            _ = stdb_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me)
+            _ = stdb_multi_setopt_timer_function(multi, timerCallback)
+            _ = stdb_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me)
+            // One kept-alive connection per VU: with at most one request in flight each,
+            // a cache this size never has to close a connection a VU will want back.
+            _ = stdb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, configuration.virtualUsers)
+
+            var event = epoll_event()
+            event.events = EPOLLIN.rawValue
+            event.data.fd = engine.wakeDescriptor
+            epoll_ctl(epoll, EPOLL_CTL_ADD, engine.wakeDescriptor, &event)
+
+            let bodyView = UnsafeRawBufferPointer(start: body.baseAddress, count: configuration.body.count)
+            users.reserveCapacity(configuration.virtualUsers)
+            for index in 0..<configuration.virtualUsers {
+                let handle = try EasyHandle()
+                handle.set(CURLOPT_URL, configuration.url)
+                handle.set(CURLOPT_HTTPHEADER, list: headers.raw)
+                handle.setRequest(method: configuration.method, body: bodyView)
+                handle.setTimeout(seconds: configuration.timeoutSeconds)
+                handle.apply(configuration.tls)
+                handle.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: index + 1))
+                let user = VirtualUser(index: index, handle: handle, captureLimit: configuration.bodyCaptureBytes)
+                handle.setWriteFunction(writeCallback, data: Unmanaged.passUnretained(user).toOpaque())
+                users.append(user)
+            }
+        }
+
+        deinit {
+            for user in users where user.inFlight { curl_multi_remove_handle(multi, user.handle.raw) }
+            users.removeAll()
+            curl_multi_cleanup(multi)
+            close(epoll)
+            body.deallocate()
+        }
+
+        func run() {
+            let configuration = engine.configuration
+            let startedAt = monotonicNanoseconds()
+            if let duration = configuration.durationSeconds {
+                runDeadline = startedAt + UInt64(max(0, duration) * 1e9)
+            }
+            for user in users { startNext(user) }
+            flush()
+
+            let maxEvents = 256
+            var events = [epoll_event](repeating: epoll_event(), count: maxEvents)
+            var running: Int32 = 0
+            while inFlight > 0 {
+                let now = monotonicNanoseconds()
+                if stopDeadline == nil, engine.stopRequested.load(ordering: .acquiring) {
+                    stopDeadline = now + UInt64(configuration.stopGraceSeconds * 1e9)
+                }
+                if let stopDeadline, now >= stopDeadline {
+                    abortInFlight()
+                    break
+                }
+                let waitMilliseconds = millisecondsUntil(earliestDeadline(), now: now)
+                let count = epoll_wait(epoll, &events, Int32(maxEvents), waitMilliseconds)
+                if count > 0 {
+                    for event in events[0..<Int(count)] {
+                        let fd = event.data.fd
+                        if fd == engine.wakeDescriptor {
+                            var value: UInt64 = 0
+                            _ = read(fd, &value, 8)
+                            continue
+                        }
+                        var flags: Int32 = 0
+                        if event.events & EPOLLIN.rawValue != 0 { flags |= CURL_CSELECT_IN }
+                        if event.events & EPOLLOUT.rawValue != 0 { flags |= CURL_CSELECT_OUT }
+                        if event.events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { flags |= CURL_CSELECT_ERR }
+                        curl_multi_socket_action(multi, fd, flags, &running)
+                    }
+                }
+                if let deadline = timerDeadline, monotonicNanoseconds() >= deadline {
+                    timerDeadline = nil
+                    curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running)
+                }
+                collectFinished()
+                flush()
+            }
+            flush()
+        }
+
+        private func earliestDeadline() -> UInt64? {
+            var deadline = timerDeadline
+            for candidate in [runDeadline, stopDeadline] {
+                if let candidate, candidate < (deadline ?? .max) { deadline = candidate }
+            }
+            return deadline
+        }
+
+        private func millisecondsUntil(_ deadline: UInt64?, now: UInt64) -> Int32 {
+            // Without a deadline, wake now and then anyway to notice a stop request.
+            guard let deadline else { return 250 }
+            if deadline <= now { return 0 }
+            return Int32(min(250, (deadline - now + 999_999) / 1_000_000))
+        }
+
+        private func mayStart(now: UInt64) -> Bool {
+            if engine.stopRequested.load(ordering: .relaxed) { return false }
+            if let limit = engine.configuration.requestLimit, started >= limit { return false }
+            if let runDeadline, now >= runDeadline { return false }
+            return true
+        }
+
+        private func startNext(_ user: VirtualUser) {
+            let now = monotonicNanoseconds()
+            guard mayStart(now: now) else { return }
+            started += 1
+            inFlight += 1
+            user.inFlight = true
+            user.received = 0
+            user.captured.removeAll(keepingCapacity: true)
+            user.startedAt = now
+            curl_multi_add_handle(multi, user.handle.raw)
+        }
+
+        private func collectFinished() {
+            var remaining: Int32 = 0
+            while let message = curl_multi_info_read(multi, &remaining) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+                var privateData: UnsafeMutableRawPointer?
+                _ = stdb_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &privateData)
+                let user = users[Int(bitPattern: privateData) - 1]
+                let code = stdb_msg_result(message)
+                curl_multi_remove_handle(multi, easy)
+                finish(user, code: code)
+                startNext(user)
+            }
+        }
+
+        private func finish(_ user: VirtualUser, code: CURLcode) {
+            let end = monotonicNanoseconds()
+            let handle = user.handle
+            let connects = handle.long(CURLINFO_NUM_CONNECTS)
+            let connectMicroseconds = handle.offset(CURLINFO_CONNECT_TIME_T)
+            let failure = FailureKind.from(
+                curlCode: Int(code.rawValue), osErrno: Int32(handle.long(CURLINFO_OS_ERRNO)),
+                connected: connectMicroseconds > 0 || connects == 0
+            )
+            let status = failure == nil ? handle.long(CURLINFO_RESPONSE_CODE) : 0
+            connectionsOpened += connects
+            batch.append(RequestResult(
+                statusCode: status,
+                latencyMilliseconds: Double(end - user.startedAt) / 1e6,
+                failure: failure,
+                failureDetail: failure == nil ? nil : handle.takeErrorMessage(code: code),
+                contentType: failure == nil ? handle.string(CURLINFO_CONTENT_TYPE) : nil,
+                body: failure == nil ? user.captured : [],
+                bodyBytesReceived: failure == nil ? user.received : 0,
+                completedAtMicroseconds: wallClockMicroseconds(),
+                connectMilliseconds: Double(connectMicroseconds) / 1000,
+                firstByteMilliseconds: Double(handle.offset(CURLINFO_STARTTRANSFER_TIME_T)) / 1000,
+                bytesSent: handle.long(CURLINFO_REQUEST_SIZE) + handle.offset(CURLINFO_SIZE_UPLOAD_T),
+                newConnections: connects,
+                virtualUser: user.index
+            ))
+            user.inFlight = false
+            inFlight -= 1
+        }
+
+        /// Past the stop grace: whatever is still in flight is recorded as aborted, not dropped.
+        private func abortInFlight() {
+            for user in users where user.inFlight {
+                curl_multi_remove_handle(multi, user.handle.raw)
+                batch.append(RequestResult(
+                    statusCode: 0,
+                    latencyMilliseconds: Double(monotonicNanoseconds() - user.startedAt) / 1e6,
+                    failure: .aborted,
+                    failureDetail: "stopped before the response completed",
+                    completedAtMicroseconds: wallClockMicroseconds(),
+                    virtualUser: user.index
+                ))
+                user.inFlight = false
+                inFlight -= 1
+            }
+        }
+
+        private func flush() {
+            guard !batch.isEmpty else { return }
+            let count = batch.count
+            let opened = connectionsOpened
+            let startedSoFar = started
+            engine.statistics.withLock {
+                $0.requestsCompleted += count
+                $0.connectionsOpened = opened
+                $0.requestsStarted = startedSoFar
+            }
+            engine.results.push(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+
+        fileprivate func watch(_ fd: Int32, what: Int32) {
+            if what == CURL_POLL_REMOVE {
+                epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nil)
+                return
+            }
+            var event = epoll_event()
+            if what & CURL_POLL_IN != 0 { event.events |= EPOLLIN.rawValue }
+            if what & CURL_POLL_OUT != 0 { event.events |= EPOLLOUT.rawValue }
+            event.data.fd = fd
+            if epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event) != 0 && errno == ENOENT {
+                epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event)
+            }
+        }
+
+        fileprivate func setTimer(milliseconds: Int) {
+            timerDeadline = milliseconds < 0 ? nil : monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
+        }
+    }
+}
+
+private let socketCallback: curl_socket_callback = { _, fd, what, userData, _ in
+    guard let userData else { return 0 }
+    Unmanaged<CurlEngine.EventLoop>.fromOpaque(userData).takeUnretainedValue().watch(fd, what: what)
+    return 0
+}
+
+private let timerCallback: curl_multi_timer_callback = { _, milliseconds, userData in
+    guard let userData else { return 0 }
+    Unmanaged<CurlEngine.EventLoop>.fromOpaque(userData).takeUnretainedValue().setTimer(milliseconds: milliseconds)
+    return 0
+}
+
+private let writeCallback: curl_write_callback = { data, size, count, userData in
+    let length = size * count
+    guard let userData, let data else { return length }
+    let user = Unmanaged<CurlEngine.VirtualUser>.fromOpaque(userData).takeUnretainedValue()
+    user.received += length
+    let room = user.captureLimit - user.captured.count
+    if room > 0 {
+        UnsafeRawPointer(data).withMemoryRebound(to: UInt8.self, capacity: length) {
+            user.captured.append(contentsOf: UnsafeBufferPointer(start: $0, count: min(room, length)))
+        }
+    }
+    return length
+}

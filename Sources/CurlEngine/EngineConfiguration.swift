@@ -1,0 +1,57 @@
+/// TLS verification settings shared by the engine and the probes.
+public struct TLSOptions: Sendable, Equatable {
+    /// A PEM bundle of extra trusted certificates (`--cacert`).
+    public var caCertificatePath: String?
+    /// Skip certificate and host name verification (`--insecure`).
+    public var insecure: Bool
+
+    public init(caCertificatePath: String? = nil, insecure: Bool = false) {
+        self.caCertificatePath = caCertificatePath
+        self.insecure = insecure
+    }
+}
+
+/// What the engine sends, how many virtual users send it, and for how long.
+public struct EngineConfiguration: Sendable {
+    public var url: String
+    public var method: String
+    /// Complete header lines, e.g. `Content-Type: application/json`.
+    public var headers: [String]
+    public var body: [UInt8]
+    public var virtualUsers: Int
+    /// Send exactly this many requests in total (nil: no count limit).
+    public var requestLimit: Int?
+    /// Stop starting requests this many seconds after the start (nil: no time limit).
+    public var durationSeconds: Double?
+    /// Bounds each request as a whole: connect, send, wait and body.
+    public var timeoutSeconds: Double
+    /// Body bytes kept per response; the rest is counted, not stored.
+    public var bodyCaptureBytes: Int
+    public var tls: TLSOptions
+    /// After `stop()`, in-flight requests get this long before they are recorded as aborted.
+    public var stopGraceSeconds: Double
+
+    public init(
+        url: String, method: String = "POST", headers: [String] = [], body: [UInt8] = [],
+        virtualUsers: Int, requestLimit: Int? = nil, durationSeconds: Double? = nil,
+        timeoutSeconds: Double = 120, bodyCaptureBytes: Int = 1 << 20, tls: TLSOptions = TLSOptions(),
+        stopGraceSeconds: Double = 0.5
+    ) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.virtualUsers = virtualUsers
+        self.requestLimit = requestLimit
+        self.durationSeconds = durationSeconds
+        self.timeoutSeconds = timeoutSeconds
+        self.bodyCaptureBytes = bodyCaptureBytes
+        self.tls = tls
+        self.stopGraceSeconds = stopGraceSeconds
+    }
+}
+
+public struct EngineError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

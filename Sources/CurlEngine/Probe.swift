@@ -1,0 +1,64 @@
+import CCurl
+
+/// A single blocking request on its own easy handle, for the readiness check
+/// and embeddings discovery: small, rare, and before the load starts.
+public enum Probe {
+    public struct Response: Sendable {
+        public var statusCode: Int
+        public var contentType: String?
+        public var body: [UInt8]
+        public var failure: FailureKind?
+        public var failureDetail: String?
+    }
+
+    public static func perform(
+        method: String, url: String, headers: [String] = [], timeoutSeconds: Double,
+        tls: TLSOptions = TLSOptions(), bodyLimit: Int = 1 << 20
+    ) -> Response {
+        let handle: EasyHandle
+        do { handle = try EasyHandle() } catch {
+            return Response(statusCode: 0, body: [], failure: .transportError, failureDetail: "\(error)")
+        }
+        let list = HeaderList(headers)
+        let sink = BodySink(limit: bodyLimit)
+        handle.set(CURLOPT_URL, url)
+        handle.set(CURLOPT_HTTPHEADER, list: list.raw)
+        handle.setRequest(method: method, body: nil)
+        handle.setTimeout(seconds: timeoutSeconds)
+        handle.apply(tls)
+        let unmanaged = Unmanaged.passRetained(sink)
+        defer { unmanaged.release() }
+        handle.setWriteFunction(probeWriteCallback, data: unmanaged.toOpaque())
+        let code = curl_easy_perform(handle.raw)
+        let failure = FailureKind.from(
+            curlCode: Int(code.rawValue), osErrno: Int32(handle.long(CURLINFO_OS_ERRNO)),
+            connected: handle.offset(CURLINFO_CONNECT_TIME_T) > 0
+        )
+        return Response(
+            statusCode: failure == nil ? handle.long(CURLINFO_RESPONSE_CODE) : 0,
+            contentType: handle.string(CURLINFO_CONTENT_TYPE),
+            body: sink.bytes,
+            failure: failure,
+            failureDetail: failure == nil ? nil : handle.takeErrorMessage(code: code)
+        )
+    }
+}
+
+private final class BodySink {
+    let limit: Int
+    var bytes: [UInt8] = []
+    init(limit: Int) { self.limit = limit }
+}
+
+private let probeWriteCallback: curl_write_callback = { data, size, count, userData in
+    let length = size * count
+    guard let userData, let data else { return length }
+    let sink = Unmanaged<BodySink>.fromOpaque(userData).takeUnretainedValue()
+    let room = sink.limit - sink.bytes.count
+    if room > 0 {
+        UnsafeRawPointer(data).withMemoryRebound(to: UInt8.self, capacity: length) {
+            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: min(room, length)))
+        }
+    }
+    return length
+}

@@ -1,0 +1,50 @@
+/// What to do to one request instead of answering it properly.
+enum Fault: Equatable {
+    case none
+    /// Answer with this HTTP status and a JSON error body.
+    case status(Int)
+    /// Hold the request without answering until the client gives up.
+    case stall
+    /// Close the connection before any response byte.
+    case closeBeforeResponse
+    /// Send the head and half the body, then close the connection.
+    case closeMidBody
+    /// 200 with a body that is not JSON.
+    case notJSON
+    /// 200 with a JSON `error` object, as LAMB answers when the LLM call or persistence fails.
+    case errorInBody
+    /// 200 with a very large JSON body.
+    case oversized
+}
+
+/// Fractions of requests that get each fault; the rest are answered normally.
+struct FaultPlan: Equatable {
+    var statusRate = 0.0
+    var status = 500
+    var stallRate = 0.0
+    var closeBeforeRate = 0.0
+    var closeMidBodyRate = 0.0
+    var notJSONRate = 0.0
+    var errorInBodyRate = 0.0
+    var oversizedRate = 0.0
+
+    var isEmpty: Bool {
+        [statusRate, stallRate, closeBeforeRate, closeMidBodyRate, notJSONRate, errorInBodyRate, oversizedRate]
+            .allSatisfy { $0 <= 0 }
+    }
+
+    /// The fault for a uniform draw in [0, 1): the fractions are laid end to end.
+    func pick(draw: Double) -> Fault {
+        var edge = 0.0
+        let table: [(Double, Fault)] = [
+            (statusRate, .status(status)), (stallRate, .stall), (closeBeforeRate, .closeBeforeResponse),
+            (closeMidBodyRate, .closeMidBody), (notJSONRate, .notJSON), (errorInBodyRate, .errorInBody),
+            (oversizedRate, .oversized),
+        ]
+        for (rate, fault) in table where rate > 0 {
+            edge += rate
+            if draw < edge { return fault }
+        }
+        return .none
+    }
+}

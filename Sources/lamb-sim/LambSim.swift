@@ -1,0 +1,163 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+@main
+struct LambSim: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lamb-sim",
+        abstract: "A LAMB-compatible target server for stress-test-db: chat completions backed by a real SQLite file.",
+        discussion: """
+            Serves LAMB's chat endpoint (POST /creator/assistant/{id}/chat/completions), the OpenAI-style
+            POST /v1/chat/completions, POST /creator/login, the KB embeddings-config endpoint and GET /stats.
+            Each chat request does LAMB's SQLite work (insert chat, read-modify-write its messages,
+            usage insert + upsert, update) on a WAL database with a 5000 ms busy timeout.
+            Prints one line `lamb-sim listening on http://HOST:PORT` when ready.
+            """
+    )
+
+    @Option(help: "Address to listen on (loopback by default).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one and prints it.")
+    var port = 0
+
+    @Option(help: "SQLite database file (default: a new file in the temporary folder).")
+    var database: String?
+
+    @Option(help: "SQLite connections the request handlers share (contention grows with this).")
+    var connections = 4
+
+    @Flag(help: "Skip the SQLite work entirely (for benchmarking the client).")
+    var noDb = false
+
+    @Option(help: "Bearer token the server accepts.")
+    var token = "sim-token"
+
+    @Option(help: "Login e-mail for POST /creator/login.")
+    var email = "admin@example.com"
+
+    @Option(help: "Login password for POST /creator/login.")
+    var password = "admin"
+
+    @Option(help: "Comma-separated assistant ids that exist.")
+    var assistants = "1"
+
+    @Option(help: "Model name reported in completions.")
+    var model = "lamb-sim-gpt-4o-mini"
+
+    @Option(help: "Embeddings model reported by the embeddings-config endpoint.")
+    var embeddingsModel = "nomic-embed-text-v1.5"
+
+    @Option(help: "Simulated LLM latency in milliseconds: a number, or a range MIN-MAX.")
+    var latencyMs = "0"
+
+    @Option(help: "Fraction of chat requests answered with --fault-status.")
+    var faultStatusRate = 0.0
+    @Option(help: "HTTP status for --fault-status-rate.")
+    var faultStatus = 500
+    @Option(help: "Fraction of chat requests held unanswered for --stall-seconds.")
+    var faultStallRate = 0.0
+    @Option(help: "How long a stalled request is held.")
+    var stallSeconds = 300.0
+    @Option(help: "Fraction of chat requests whose connection is closed before any response.")
+    var faultCloseRate = 0.0
+    @Option(help: "Fraction of chat requests whose connection is closed halfway through the body.")
+    var faultMidBodyRate = 0.0
+    @Option(help: "Fraction of chat requests answered 200 with an HTML (non-JSON) body.")
+    var faultNotJsonRate = 0.0
+    @Option(help: "Fraction of chat requests answered 200 with a JSON \"error\" (LAMB's LLM/persistence failure).")
+    var faultErrorRate = 0.0
+    @Option(help: "Fraction of chat requests answered 200 with an oversized body.")
+    var faultOversizedRate = 0.0
+    @Option(help: "Size of the oversized body in bytes.")
+    var oversizedBytes = 8 * 1024 * 1024
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard parseLatency(latencyMs) != nil else {
+            throw ValidationError("--latency-ms takes a number of milliseconds or a range like 20-80")
+        }
+        for (name, rate) in [("--fault-status-rate", faultStatusRate), ("--fault-stall-rate", faultStallRate),
+                             ("--fault-close-rate", faultCloseRate), ("--fault-mid-body-rate", faultMidBodyRate),
+                             ("--fault-not-json-rate", faultNotJsonRate), ("--fault-error-rate", faultErrorRate),
+                             ("--fault-oversized-rate", faultOversizedRate)] where !(0...1).contains(rate) {
+            throw ValidationError("\(name) is a fraction between 0 and 1")
+        }
+    }
+
+    func run() async throws {
+        raiseOpenFileLimit()
+        var store: ChatStore?
+        if !noDb {
+            let path = database ?? FileManager.default.temporaryDirectory
+                .appendingPathComponent("lamb-sim-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite").path
+            store = try ChatStore(path: path, connections: connections)
+        }
+        let settings = SimSettings(
+            token: token, email: email, password: password,
+            assistantIDs: Set(assistants.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }),
+            model: model, embeddingsModel: embeddingsModel,
+            latencyMilliseconds: parseLatency(latencyMs)!,
+            faults: FaultPlan(
+                statusRate: faultStatusRate, status: faultStatus, stallRate: faultStallRate,
+                closeBeforeRate: faultCloseRate, closeMidBodyRate: faultMidBodyRate, notJSONRate: faultNotJsonRate,
+                errorInBodyRate: faultErrorRate, oversizedRate: faultOversizedRate),
+            stallSeconds: stallSeconds, oversizedBytes: oversizedBytes)
+        let server = SimServer(settings: settings, store: store)
+        var logger = Logger(label: "lamb-sim")
+        logger.logLevel = .error
+        let databaseNote = store.map { " database \($0.path)" } ?? " (no database)"
+        let app = Application(
+            router: server.router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil, backlog: 16384),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? port
+                let shownHost = host.contains(":") ? "[\(host)]" : host
+                print("lamb-sim listening on http://\(shownHost):\(bound)\(databaseNote)")
+                fflush(stdout)
+            },
+            logger: logger
+        )
+        // Stalled requests would hold a graceful shutdown open; give it two seconds, then leave.
+        installShutdownWatchdog()
+        try await app.runService()
+    }
+}
+
+/// "50" → 50...50; "20-80" → 20...80.
+func parseLatency(_ text: String) -> ClosedRange<Double>? {
+    let parts = text.split(separator: "-", maxSplits: 1).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0! >= 0 }) else { return nil }
+    let low = parts[0]!, high = parts.count > 1 ? parts[1]! : parts[0]!
+    return low <= high ? low...high : nil
+}
+
+func raiseOpenFileLimit() {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+    let wanted: rlim_t = 1 << 20
+    var raised = limit
+    raised.rlim_cur = max(limit.rlim_cur, min(wanted, max(limit.rlim_max, wanted)))
+    raised.rlim_max = max(limit.rlim_max, raised.rlim_cur)
+    if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) != 0 {
+        raised.rlim_cur = limit.rlim_max
+        raised.rlim_max = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised)
+    }
+}
+
+private nonisolated(unsafe) var watchdogSources: [DispatchSourceSignal] = []
+
+func installShutdownWatchdog() {
+    for number in [SIGINT, SIGTERM] {
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler {
+            DispatchQueue.global().asyncAfter(deadline: .now() + 2) { exit(0) }
+        }
+        source.resume()
+        watchdogSources.append(source)
+    }
+}

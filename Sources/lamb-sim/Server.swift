@@ -1,0 +1,212 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The request context: Hummingbird's, plus the channel so a fault can close it.
+struct SimContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
+/// Everything the server is told at start.
+struct SimSettings: Sendable {
+    var token: String
+    var email: String
+    var password: String
+    var assistantIDs: Set<String>
+    var model: String
+    var embeddingsModel: String
+    var latencyMilliseconds: ClosedRange<Double>
+    var faults: FaultPlan
+    var stallSeconds: Double
+    var oversizedBytes: Int
+}
+
+struct SimServer: Sendable {
+    let settings: SimSettings
+    let store: ChatStore?
+    let stats = SimStats()
+
+    func router() -> Router<SimContext> {
+        let router = Router(context: SimContext.self)
+        router.middlewares.add(ConnectionTracker(stats: stats))
+        router.get("/") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: body(#"{"status":"ok","service":"lamb-sim"}"#)) }
+        router.get("/stats") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: body(stats.json(store: store)))
+        }
+        router.post("/creator/assistant/{id}/chat/completions") { request, context in
+            try await chat(request, context: context, assistantID: context.parameters.get("id") ?? "")
+        }
+        router.post("/v1/chat/completions") { request, context in
+            try await chat(request, context: context, assistantID: settings.assistantIDs.sorted().first ?? "1")
+        }
+        router.post("/creator/login") { request, _ in
+            var request = request
+            let buffer = try await request.collectBody(upTo: 64 * 1024)
+            let form = parseForm(String(buffer: buffer))
+            guard form["email"] == settings.email, form["password"] == settings.password else {
+                return jsonResponse(.unauthorized, #"{"success":false,"error":"Invalid credentials"}"#)
+            }
+            return jsonResponse(.ok, #"{"success":true,"data":{"token":\#(jsonString(settings.token))}}"#)
+        }
+        router.get("/creator/admin/org-admin/settings/kb/embeddings-config") { request, _ in
+            guard authorised(request) else { return unauthorised() }
+            return jsonResponse(.ok, """
+                {"vendor":"ollama","model":\(jsonString(settings.embeddingsModel)),\
+                "api_endpoint":"http://127.0.0.1:11434/api/embeddings","apikey_configured":false,"config_source":"organization"}
+                """)
+        }
+        // Readiness probes send OPTIONS and HEAD to any path; answer below 500.
+        router.on("/**", method: .options) { _, _ in Response(status: .noContent) }
+        router.on("/", method: .options) { _, _ in Response(status: .noContent) }
+        return router
+    }
+
+    private func authorised(_ request: Request) -> Bool {
+        request.headers[.authorization] == "Bearer \(settings.token)"
+    }
+
+    private func unauthorised() -> Response {
+        jsonResponse(.unauthorized, #"{"detail":"Invalid or missing authentication token"}"#)
+    }
+
+    private func chat(_ request: Request, context: SimContext, assistantID: String) async throws -> Response {
+        let started = ContinuousClock.now
+        let (response, completed) = try await answer(request, context: context, assistantID: assistantID)
+        let elapsed = ContinuousClock.now - started
+        stats.record(
+            status: Int(response.status.code),
+            serviceMilliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
+            completion: completed
+        )
+        return response
+    }
+
+    /// The response, and whether it completed LAMB's whole request path (a real answer).
+    private func answer(_ request: Request, context: SimContext, assistantID: String) async throws -> (Response, Bool) {
+        let failed = { (response: Response) in (response, false) }
+        guard authorised(request) else { return failed(unauthorised()) }
+        guard settings.assistantIDs.contains(assistantID) else {
+            return failed(jsonResponse(.notFound, #"{"detail":"Assistant not found"}"#))
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: 4 * 1024 * 1024)
+        let chatRequest: ChatRequest
+        do {
+            chatRequest = try ChatRequest.parse(Data(buffer: buffer))
+        } catch ChatRequest.ParseError.notJSON {
+            return failed(jsonResponse(.badRequest, #"{"detail":"Request body must be a JSON object"}"#))
+        } catch {
+            return failed(jsonResponse(.badRequest, #"{"detail":"messages is required"}"#))
+        }
+
+        let fault = settings.faults.isEmpty ? .none : settings.faults.pick(draw: Double.random(in: 0..<1))
+        switch fault {
+        case .none:
+            break
+        case .status(let code):
+            return failed(jsonResponse(HTTPResponse.Status(code: code), #"{"error":"injected fault"}"#))
+        case .stall:
+            try await Task.sleep(for: .seconds(settings.stallSeconds))
+            return failed(jsonResponse(.serviceUnavailable, #"{"error":"stalled"}"#))
+        case .closeBeforeResponse:
+            try await context.channel.close()
+            throw CancellationError()
+        case .closeMidBody:
+            let full = ByteBuffer(string: completion(assistantID: assistantID, prompt: chatRequest.prompt).json)
+            let channel = context.channel
+            return failed(Response(
+                status: .ok, headers: [.contentType: "application/json", .contentLength: "\(full.readableBytes)"],
+                body: ResponseBody { writer in
+                    try await writer.write(full.getSlice(at: 0, length: full.readableBytes / 2)!)
+                    try await channel.close()
+                    throw CancellationError()
+                }))
+        case .notJSON:
+            return failed(Response(status: .ok, headers: [.contentType: "text/html"], body: body("<html><body>Bad Gateway</body></html>")))
+        case .errorInBody:
+            return failed(jsonResponse(.ok, #"{"error":{"message":"Internal server error: OpenAI API failure (injected)"},"chat_id":null}"#))
+        case .oversized:
+            let filler = String(repeating: "x", count: settings.oversizedBytes)
+            return failed(jsonResponse(.ok, #"{"model":\#(jsonString(settings.model)),"padding":"\#(filler)"}"#))
+        }
+
+        var chatID: Int64?
+        if let store {
+            do {
+                chatID = try await store.openChat(assistantID: assistantID, prompt: chatRequest.prompt)
+            } catch {
+                return failed(persistenceFailure(error))
+            }
+        }
+        let result = completion(assistantID: assistantID, prompt: chatRequest.prompt)
+        let latency = Double.random(in: settings.latencyMilliseconds)
+        if chatRequest.stream {
+            return (streamed(result, latencyMilliseconds: latency, chatID: chatID, assistantID: assistantID), true)
+        }
+        if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
+        if let store, let chatID {
+            do {
+                try await store.closeChat(chatID: chatID, assistantID: assistantID, completion: result)
+            } catch {
+                return failed(persistenceFailure(error))
+            }
+        }
+        return (jsonResponse(.ok, result.json), true)
+    }
+
+    private func persistenceFailure(_ error: Error) -> Response {
+        jsonResponse(.ok, #"{"error":{"message":\#(jsonString("Internal server error: \(error)"))},"chat_id":null}"#)
+    }
+
+    private func completion(assistantID: String, prompt: String) -> Completion {
+        Completion(
+            id: "chatcmpl-\(UInt32.random(in: 1...UInt32.max))", created: Int(Date().timeIntervalSince1970),
+            model: settings.model, content: Completion.reply(to: prompt),
+            promptTokens: Completion.tokenCount(prompt))
+    }
+
+    /// SSE, paced so the whole answer takes the configured latency.
+    private func streamed(_ completion: Completion, latencyMilliseconds: Double, chatID: Int64?, assistantID: String) -> Response {
+        let events = completion.sseEvents
+        let pause = latencyMilliseconds / Double(max(1, events.count - 1))
+        let store = store
+        return Response(
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                for (index, event) in events.enumerated() {
+                    if index > 0, pause > 0 { try await Task.sleep(for: .milliseconds(pause)) }
+                    try await writer.write(ByteBuffer(string: event))
+                }
+                if let store, let chatID {
+                    try? await store.closeChat(chatID: chatID, assistantID: assistantID, completion: completion)
+                }
+                try await writer.finish(nil)
+            })
+    }
+}
+
+/// Counts connections as they appear, and forgets them when they close.
+struct ConnectionTracker: RouterMiddleware {
+    let stats: SimStats
+
+    func handle(_ request: Request, context: SimContext, next: (Request, SimContext) async throws -> Response) async throws -> Response {
+        let id = ObjectIdentifier(context.channel)
+        if stats.isNewConnection(id) {
+            let stats = stats
+            context.channel.closeFuture.whenComplete { _ in stats.connectionClosed(id) }
+        }
+        return try await next(request, context)
+    }
+}
+
+func body(_ text: String) -> ResponseBody { ResponseBody(byteBuffer: ByteBuffer(string: text)) }
+
+func jsonResponse(_ status: HTTPResponse.Status, _ text: String) -> Response {
+    Response(status: status, headers: [.contentType: "application/json"], body: body(text))
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Synchronization
+
+/// Counters `GET /stats` reports.
+final class SimStats: Sendable {
+    private struct State {
+        var byStatus: [Int: Int] = [:]
+        var completions = 0
+        var openConnections = Set<ObjectIdentifier>()
+        var serviceTimes: [Double] = []
+    }
+
+    private let state = Mutex(State())
+    /// Service times kept for percentiles; beyond this the oldest are overwritten.
+    private let serviceTimeWindow = 200_000
+
+    func isNewConnection(_ id: ObjectIdentifier) -> Bool {
+        state.withLock { $0.openConnections.insert(id).inserted }
+    }
+
+    func connectionClosed(_ id: ObjectIdentifier) {
+        state.withLock { _ = $0.openConnections.remove(id) }
+    }
+
+    func record(status: Int, serviceMilliseconds: Double, completion: Bool) {
+        state.withLock { state in
+            state.byStatus[status, default: 0] += 1
+            if completion { state.completions += 1 }
+            let total = state.byStatus.values.reduce(0, +)
+            if state.serviceTimes.count < serviceTimeWindow {
+                state.serviceTimes.append(serviceMilliseconds)
+            } else {
+                state.serviceTimes[total % serviceTimeWindow] = serviceMilliseconds
+            }
+        }
+    }
+
+    func json(store: ChatStore?) -> String {
+        let snapshot = state.withLock { $0 }
+        let sorted = snapshot.serviceTimes.sorted()
+        func percentile(_ p: Double) -> Double {
+            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+        }
+        let statuses = snapshot.byStatus.keys.sorted().map { "\"\($0)\":\(snapshot.byStatus[$0]!)" }.joined(separator: ",")
+        let total = snapshot.byStatus.values.reduce(0, +)
+        let rows = (try? store?.chatRowCount()) ?? 0
+        return """
+            {"requests":\(total),"requests_by_status":{\(statuses)},"completions":\(snapshot.completions),\
+            "chat_rows":\(rows),"chat_rows_written":\(store?.chatRowsWritten.current ?? 0),\
+            "sqlite_busy_waits":\(store?.busyWaits.current ?? 0),\
+            "open_connections":\(snapshot.openConnections.count),\
+            "service_time_ms":{"p50":\(percentile(0.5)),"p95":\(percentile(0.95)),"p99":\(percentile(0.99))}}
+            """
+    }
+}
