@@ -1,0 +1,155 @@
+import CurlEngine
+import Foundation
+
+/// One run, from readiness check to the last report. Returns the exit status.
+struct LoadTest {
+    let configuration: Configuration
+    let console: Console
+
+    init(configuration: Configuration) {
+        self.configuration = configuration
+        console = Console(secrets: configuration.secrets)
+    }
+
+    private func verbose(_ line: String) {
+        if configuration.verbose { console.err(line + "\n") }
+    }
+
+    func run() -> Int32 {
+        // Every output path is checked before any load is sent.
+        let responsesDescriptor: Int32?
+        do {
+            for (flag, path) in [("--output", configuration.outputPath), ("--csv", configuration.csvPath)] {
+                guard let path else { continue }
+                do { try FileOutput.checkWritable(path) } catch {
+                    throw ConfigurationError("cannot write \(flag) \(path): \(error). Choose a writable path.")
+                }
+            }
+            if let path = configuration.responsesPath {
+                do { responsesDescriptor = try FileOutput.openForAppend(path) } catch {
+                    throw ConfigurationError("cannot write --responses \(path): \(error). Choose a writable path.")
+                }
+            } else {
+                responsesDescriptor = nil
+            }
+        } catch {
+            console.error("\(error)")
+            return 1
+        }
+        defer { if let responsesDescriptor { close(responsesDescriptor) } }
+
+        verbose("stress-test-db: \(configuration.virtualUsers) VUs, "
+            + (configuration.requestLimit.map { "\($0) requests" } ?? "")
+            + (configuration.durationSeconds.map { " \($0)s" } ?? "")
+            + ", POST \(configuration.requestURL), runner: \(configuration.runner.rawValue), auth: \(configuration.token == nil ? "none" : "Bearer ***")")
+        if !configuration.envFilesRead.isEmpty { verbose("  settings read from \(configuration.envFilesRead.joined(separator: ", "))") }
+
+        if configuration.readinessCheck {
+            console.out("\nChecking server readiness before starting test...\n")
+            guard Readiness.check(configuration, log: verbose) else {
+                console.error("Server does not appear to be ready.")
+                console.err("  Nothing answered below 500 at \(configuration.baseURL) or \(configuration.requestURL). Start the server, check --api-base-url, or skip this check with --no-check.\n")
+                return 1
+            }
+        }
+        let embeddingModel = configuration.csvPath == nil ? "" : EmbeddingsDiscovery.discover(configuration, log: verbose)
+
+        let runner: LoadRunner
+        do {
+            switch configuration.runner {
+            case .curl: runner = try CurlEngine(configuration: configuration.engineConfiguration)
+            case .urlSession: runner = URLSessionRunner(configuration: configuration.engineConfiguration)
+            }
+        } catch {
+            console.error("\(error)")
+            return 1
+        }
+
+        let signals = StopSignals()
+        signals.install(console: console) { runner.stop() }
+        defer { signals.uninstall() }
+
+        var statistics = Statistics()
+        var kept: [ResponseRecord] = []
+        var writeFailure: String?
+        var progress = ProgressLine(
+            requestLimit: configuration.requestLimit, durationSeconds: configuration.durationSeconds,
+            isTerminal: isatty(2) == 1)
+        let startedAtMicroseconds = wallClockMicroseconds()
+        let start = monotonicNanoseconds()
+        var lastRecordAt = start
+        runner.start()
+
+        consume: while true {
+            switch runner.results.next(timeout: 0.2) {
+            case .closed:
+                break consume
+            case .idle:
+                break
+            case .results(let batch):
+                var lines = ""
+                for result in batch {
+                    let record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
+                    statistics.add(record)
+                    progress.observe(record)
+                    if responsesDescriptor != nil && writeFailure == nil { lines += record.jsonLine }
+                    if configuration.outputPath != nil { kept.append(record) }
+                }
+                lastRecordAt = monotonicNanoseconds()
+                if let fd = responsesDescriptor, writeFailure == nil, !lines.isEmpty {
+                    // One write per batch, straight to the file: a kill loses at most this batch's tail.
+                    do { try FileOutput.writeAll(fd, Array(lines.utf8)) } catch {
+                        writeFailure = "writing --responses \(configuration.responsesPath!) failed: \(error); the run was stopped so no record goes unwritten"
+                        console.error(writeFailure!)
+                        runner.stop()
+                    }
+                }
+            }
+            if configuration.progress {
+                let elapsed = Double(monotonicNanoseconds() - start) / 1e9
+                if let line = progress.update(elapsed: elapsed, completed: statistics.total, errors: statistics.failed) {
+                    console.err(progress.isTerminal ? "\r\u{1B}[2K" + line : line + "\n")
+                }
+            }
+        }
+        if configuration.progress && progress.isTerminal && progress.lastShown > 0 { console.err("\r\u{1B}[2K") }
+        if let opened = runner.connectionsOpened { verbose("  connections opened: \(opened)") }
+
+        let summary = RunSummary(
+            configuration: configuration, statistics: statistics, startedAtMicroseconds: startedAtMicroseconds,
+            wallSeconds: Double(lastRecordAt - start) / 1e9, embeddingModel: embeddingModel,
+            interrupted: signals.interrupted)
+        return report(summary, records: kept, writeFailure: writeFailure, signal: signals.stoppedBySignal)
+    }
+
+    private func report(_ summary: RunSummary, records: [ResponseRecord], writeFailure: String?, signal: Int32?) -> Int32 {
+        console.out(ConsoleReport.results(summary))
+        var saved: [String] = []
+        var failures: [String] = writeFailure.map { [$0] } ?? []
+        if let path = configuration.outputPath {
+            do {
+                try FileOutput.write(path, contents: JSONReport.document(summary, records: records), append: false)
+                saved.append("Results saved to: \(path)")
+            } catch {
+                failures.append("writing --output \(path) failed: \(error)")
+            }
+        }
+        if let path = configuration.csvPath {
+            do {
+                let existing = try FileOutput.read(path)
+                try FileOutput.write(path, contents: CSVReport.append(summary, existing: existing), append: true)
+                saved.append("Summary row appended to: \(path)")
+            } catch {
+                failures.append("writing --csv \(path) failed: \(error)")
+            }
+        }
+        if let path = configuration.responsesPath, writeFailure == nil {
+            saved.append("Responses appended to: \(path) (\(summary.statistics.total) lines)")
+        }
+        console.out(ConsoleReport.closing(summary, savedFiles: saved))
+        for failure in failures where failure != writeFailure { console.error(failure) }
+        if signal != nil { return 128 + (signal ?? SIGINT) }
+        if !failures.isEmpty || summary.highErrorRate { return 1 }
+        return 0
+    }
+}

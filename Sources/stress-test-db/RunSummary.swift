@@ -1,0 +1,13 @@
+/// Everything the end-of-run reports need, besides the records themselves.
+struct RunSummary {
+    var configuration: Configuration
+    var statistics: Statistics
+    /// Wall-clock start of the load phase, microseconds since the epoch.
+    var startedAtMicroseconds: Int64
+    /// Seconds from the first request started to the last record.
+    var wallSeconds: Double
+    var embeddingModel: String
+    var interrupted: Bool
+
+    var highErrorRate: Bool { statistics.errorRatePercent > 5 }
+}
