@@ -35,9 +35,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine"]),
-        .testTarget(name: "StressTestDBTests", dependencies: ["stress-test-db", "CurlEngine"]),
-        .testTarget(name: "LambSimTests", dependencies: ["lamb-sim"]),
+        // Starts the real binaries and small raw listeners on loopback for the tests.
+        .target(name: "TestSupport", dependencies: ["CurlEngine"], path: "Tests/TestSupport"),
+        .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine", "TestSupport"]),
+        .testTarget(name: "StressTestDBTests", dependencies: ["stress-test-db", "CurlEngine", "TestSupport"]),
+        .testTarget(name: "LambSimTests", dependencies: ["lamb-sim", "CurlEngine", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

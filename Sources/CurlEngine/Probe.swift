@@ -13,7 +13,7 @@ public enum Probe {
 
     public static func perform(
         method: String, url: String, headers: [String] = [], timeoutSeconds: Double,
-        tls: TLSOptions = TLSOptions(), bodyLimit: Int = 1 << 20
+        body: [UInt8]? = nil, tls: TLSOptions = TLSOptions(), bodyLimit: Int = 1 << 20
     ) -> Response {
         let handle: EasyHandle
         do { handle = try EasyHandle() } catch {
@@ -23,7 +23,11 @@ public enum Probe {
         let sink = BodySink(limit: bodyLimit)
         handle.set(CURLOPT_URL, url)
         handle.set(CURLOPT_HTTPHEADER, list: list.raw)
-        handle.setRequest(method: method, body: nil)
+        let requestBody = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, body?.count ?? 0), alignment: 1)
+        defer { requestBody.deallocate() }
+        if let body { requestBody.copyBytes(from: body) }
+        handle.setRequest(
+            method: method, body: body.map { UnsafeRawBufferPointer(start: requestBody.baseAddress, count: $0.count) })
         handle.setTimeout(seconds: timeoutSeconds)
         handle.apply(tls)
         let unmanaged = Unmanaged.passRetained(sink)

@@ -36,6 +36,9 @@ struct LambSim: AsyncParsableCommand {
     @Option(help: "Bearer token the server accepts.")
     var token = "sim-token"
 
+    @Flag(help: "Accept chat requests without a bearer token (for --no-auth runs).")
+    var allowAnonymous = false
+
     @Option(help: "Login e-mail for POST /creator/login.")
     var email = "admin@example.com"
 
@@ -97,7 +100,7 @@ struct LambSim: AsyncParsableCommand {
             store = try ChatStore(path: path, connections: connections)
         }
         let settings = SimSettings(
-            token: token, email: email, password: password,
+            token: token, allowAnonymous: allowAnonymous, email: email, password: password,
             assistantIDs: Set(assistants.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }),
             model: model, embeddingsModel: embeddingsModel,
             latencyMilliseconds: parseLatency(latencyMs)!,

@@ -1,0 +1,23 @@
+# Installs the Debian packages the build and tests need, only when missing.
+# Sourced by scripts/test, scripts/demo and the benchmarks.
+apt_updated=0
+ensure_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing ${missing[*]} ..."
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    if [ $apt_updated -eq 0 ]; then
+        $sudo apt-get update -qq
+        apt_updated=1
+    fi
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_build_dependencies() {
+    command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain first." >&2; exit 1; }
+    ensure_packages libcurl4-openssl-dev libsqlite3-dev pkg-config openssl python3
+}
