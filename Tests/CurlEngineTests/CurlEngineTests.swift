@@ -1,0 +1,148 @@
+import CurlEngine
+import Foundation
+import TestSupport
+import XCTest
+
+/// The engine against a real lamb-sim and raw listeners on loopback.
+final class CurlEngineTests: XCTestCase {
+    static let body = Array(#"{"messages": [{"role": "user", "content": "Hello"}], "stream": false}"#.utf8)
+
+    func configuration(_ url: String, vus: Int, requests: Int? = nil, duration: Double? = nil,
+                       timeout: Double = 30, capture: Int = 1 << 20) -> EngineConfiguration {
+        EngineConfiguration(
+            url: url, headers: ["Content-Type: application/json", "Authorization: Bearer \(LambSimServer.token)"],
+            body: Self.body, virtualUsers: vus, requestLimit: requests, durationSeconds: duration,
+            timeoutSeconds: timeout, bodyCaptureBytes: capture)
+    }
+
+    /// Runs to the end and returns every record, and the engine for its counters.
+    func run(_ configuration: EngineConfiguration, stopAfter: Double? = nil) throws -> ([RequestResult], CurlEngine) {
+        let engine = try CurlEngine(configuration: configuration)
+        engine.start()
+        if let stopAfter {
+            DispatchQueue.global().asyncAfter(deadline: .now() + stopAfter) { engine.stop() }
+        }
+        var records: [RequestResult] = []
+        loop: while true {
+            switch engine.results.next(timeout: 1) {
+            case .results(let batch): records += batch
+            case .idle: continue
+            case .closed: break loop
+            }
+        }
+        engine.wait()
+        return (records, engine)
+    }
+
+    func chatURL(_ server: LambSimServer) -> String { server.baseURL + "/creator/assistant/1/chat/completions" }
+
+    func testExactRequestCountsAndOneConnectionPerVU() throws {
+        let server = try LambSimServer(["--no-db", "--latency-ms", "1"])
+        for (vus, requests) in [(1, 5), (7, 50), (50, 333), (500, 1500)] {
+            let (records, engine) = try run(configuration(chatURL(server), vus: vus, requests: requests))
+            XCTAssertEqual(records.count, requests, "\(vus) VUs")
+            XCTAssertEqual(records.filter { $0.statusCode == 200 && $0.failure == nil }.count, requests, "\(vus) VUs")
+            XCTAssertEqual(engine.counters.connectionsOpened, vus, "\(vus) VUs keep one connection each")
+            XCTAssertEqual(records.reduce(0) { $0 + $1.newConnections }, vus)
+            XCTAssertEqual(Set(records.map(\.virtualUser)).count, vus)
+            XCTAssertTrue(records.allSatisfy { $0.body.starts(with: Array(#"{"id":"#.utf8)) })
+            XCTAssertTrue(records.allSatisfy { $0.contentType == "application/json" })
+        }
+    }
+
+    func testDurationModeStopsOnTime() throws {
+        let server = try LambSimServer(["--no-db", "--latency-ms", "20"])
+        let started = Date()
+        let (records, _) = try run(configuration(chatURL(server), vus: 10, duration: 1.0))
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertGreaterThan(elapsed, 0.95)
+        XCTAssertLessThan(elapsed, 1.6)
+        // 10 VUs at ~20 ms each for a second: roughly 500 requests, all complete.
+        XCTAssertGreaterThan(records.count, 150)
+        XCTAssertTrue(records.allSatisfy { $0.failure == nil })
+    }
+
+    func testLatencyIsMeasuredToTheCompleteBody() throws {
+        let server = try LambSimServer(["--no-db", "--latency-ms", "100"])
+        let (records, _) = try run(configuration(chatURL(server), vus: 4, requests: 8))
+        for record in records {
+            XCTAssertGreaterThanOrEqual(record.latencyMilliseconds, 99)
+            XCTAssertLessThan(record.latencyMilliseconds, 1000)
+        }
+    }
+
+    func testRefusedPort() throws {
+        let (records, _) = try run(configuration("http://127.0.0.1:\(closedPort())/x", vus: 3, requests: 6))
+        XCTAssertEqual(records.count, 6)
+        XCTAssertTrue(records.allSatisfy { $0.failure == .connectionRefused && $0.statusCode == 0 }, "\(records.map(\.failure))")
+        XCTAssertNotNil(records.first?.failureDetail)
+    }
+
+    func testStalledServerTimesOut() throws {
+        let listener = try RawListener(.stall)
+        let started = Date()
+        let (records, _) = try run(configuration("http://127.0.0.1:\(listener.port)/x", vus: 2, requests: 2, timeout: 0.5))
+        XCTAssertEqual(records.map(\.failure), [.timeout, .timeout])
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3)
+        for record in records { XCTAssertGreaterThanOrEqual(record.latencyMilliseconds, 490) }
+    }
+
+    func testConnectionClosedMidBody() throws {
+        let server = try LambSimServer(["--no-db", "--fault-mid-body-rate", "1"])
+        let (records, _) = try run(configuration(chatURL(server), vus: 2, requests: 4))
+        XCTAssertEqual(records.count, 4)
+        XCTAssertTrue(records.allSatisfy { $0.failure == .serverDisconnected }, "\(records.map(\.failure))")
+    }
+
+    func testConnectionClosedWithoutResponse() throws {
+        let listener = try RawListener(.closeImmediately)
+        let (records, _) = try run(configuration("http://127.0.0.1:\(listener.port)/x", vus: 2, requests: 4))
+        XCTAssertEqual(records.count, 4)
+        XCTAssertTrue(records.allSatisfy { $0.failure == .serverDisconnected || $0.failure == .connectionReset },
+                      "\(records.map(\.failure))")
+    }
+
+    func testGarbageReply() throws {
+        let listener = try RawListener(.reply("SSH-2.0-OpenSSH_9.2\r\n\r\n"))
+        let (records, _) = try run(configuration("http://127.0.0.1:\(listener.port)/x", vus: 1, requests: 2))
+        XCTAssertEqual(records.map(\.failure), [.invalidResponse, .invalidResponse])
+    }
+
+    func testTLSAgainstAPlainHTTPPort() throws {
+        let server = try LambSimServer(["--no-db"])
+        let (records, _) = try run(configuration("https://127.0.0.1:\(server.port)/", vus: 1, requests: 2))
+        XCTAssertEqual(records.map(\.failure), [.tlsError, .tlsError])
+    }
+
+    func testStopMidRunLosesNoRecord() throws {
+        let server = try LambSimServer(["--no-db", "--fault-stall-rate", "0.5", "--stall-seconds", "30", "--latency-ms", "5"])
+        let started = Date()
+        let (records, engine) = try run(configuration(chatURL(server), vus: 20, requests: 100_000), stopAfter: 0.7)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3, "stop ends the run within a second or so")
+        // Every request started has a record: completed or aborted.
+        XCTAssertEqual(records.count, engine.counters.requestsStarted)
+        XCTAssertGreaterThan(records.filter { $0.failure == .aborted }.count, 0)
+        XCTAssertGreaterThan(records.filter { $0.failure == nil }.count, 0)
+    }
+
+    func testBodyCaptureStopsAtTheLimitButCountsEverything() throws {
+        let server = try LambSimServer(["--no-db", "--fault-oversized-rate", "1", "--oversized-bytes", "100000"])
+        let (records, _) = try run(configuration(chatURL(server), vus: 1, requests: 2, capture: 1000))
+        for record in records {
+            XCTAssertEqual(record.body.count, 1000)
+            XCTAssertGreaterThan(record.bodyBytesReceived, 100_000)
+            XCTAssertTrue(record.bodyCaptureIncomplete)
+        }
+    }
+
+    func testProbe() throws {
+        let server = try LambSimServer(["--no-db"])
+        let options = Probe.perform(method: "OPTIONS", url: server.baseURL, timeoutSeconds: 5)
+        XCTAssertLessThan(options.statusCode, 500)
+        XCTAssertGreaterThan(options.statusCode, 0)
+        let chat = Probe.perform(method: "POST", url: chatURL(server), headers: ["Authorization: Bearer \(LambSimServer.token)"],
+                                 timeoutSeconds: 5, body: Self.body)
+        XCTAssertEqual(chat.statusCode, 200)
+        XCTAssertEqual(Probe.perform(method: "GET", url: "http://127.0.0.1:\(closedPort())/", timeoutSeconds: 5).failure, .connectionRefused)
+    }
+}
