@@ -64,6 +64,7 @@ enum FileOutput {
         let folder = (path as NSString).deletingLastPathComponent
         let directory = folder.isEmpty ? "." : folder
         if stat(directory, &info) != 0 { throw WriteError(description: "its folder \(directory) does not exist") }
+        if (info.st_mode & S_IFMT) != S_IFDIR { throw WriteError(description: "\(directory) is not a folder") }
         if access(directory, W_OK) != 0 { throw WriteError(description: "its folder \(directory) is not writable") }
     }
 
