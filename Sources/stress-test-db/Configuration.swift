@@ -147,6 +147,9 @@ extension Configuration {
         }
         let noServerCheck = ["1", "true", "yes"].contains(value("NO_SERVER_CHECK")?.lowercased() ?? "")
 
+        if flags.sync && (flags.caCertificate != nil || flags.insecure) {
+            throw ConfigurationError("--cacert and --insecure work with the libcurl engine only; drop --sync or trust the certificate system-wide.")
+        }
         if let path = flags.caCertificate, (try? readFile(path)) == nil {
             throw ConfigurationError("--cacert \(path) cannot be read. Give a PEM file of trusted certificates.")
         }

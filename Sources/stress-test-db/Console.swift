@@ -5,9 +5,13 @@ final class Console: @unchecked Sendable {
     private let secrets: [String]
     private let lock = NSLock()
 
+    /// Secrets shorter than this are not masked: they cannot be real tokens, and masking
+    /// every "t" or "abc" in the output would garble it.
+    static let shortestMaskedSecret = 6
+
     init(secrets: [String] = []) {
         // Longest first, so a secret containing another is masked whole.
-        self.secrets = secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        self.secrets = secrets.filter { $0.count >= Self.shortestMaskedSecret }.sorted { $0.count > $1.count }
     }
 
     func scrub(_ text: String) -> String {
