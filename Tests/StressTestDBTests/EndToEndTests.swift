@@ -4,31 +4,7 @@ import TestSupport
 import XCTest
 
 /// The real stress-test-db binary against a real lamb-sim on a fresh loopback port.
-final class EndToEndTests: XCTestCase {
-    var folder: URL!
-
-    override func setUp() { folder = makeTemporaryFolder("e2e") }
-    override func tearDown() { try? FileManager.default.removeItem(at: folder) }
-
-    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-
-    func environment(_ server: LambSimServer) -> [String: String] {
-        ["API_BASE_URL": server.baseURL, "JWT_TOKEN": LambSimServer.token, "ASSISTANT_ID": "1"]
-    }
-
-    @discardableResult
-    func stressTest(_ arguments: [String], environment: [String: String], timeout: Double = 120,
-                    onStart: ((Process) -> Void)? = nil) throws -> ProcessOutput {
-        try runProcess(binary("stress-test-db"), arguments + ["--no-progress"], environment: environment,
-                       directory: folder, timeout: timeout, onStart: onStart)
-    }
-
-    /// The file's lines split at LF only, so a CRLF line keeps its `\r`.
-    func lines(_ name: String) -> [String] {
-        let bytes = [UInt8](FileManager.default.contents(atPath: path(name)) ?? Data())
-        return bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
-    }
-
+final class EndToEndTests: BinaryTestCase {
     func jsonLines(_ name: String) throws -> [[String: Any]] {
         try lines(name).map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
     }
@@ -36,7 +12,7 @@ final class EndToEndTests: XCTestCase {
     func testAllOutputsAgreeAndCountEveryRequest() throws {
         let server = try LambSimServer(["--latency-ms", "2"])
         let output = try stressTest(["--vus", "20", "--requests", "300", "--responses", "r.jsonl", "--csv", "r.csv",
-                                     "--output", "r.json"], environment: environment(server))
+                                     "--output", "r.json"], environment: environment(server.baseURL))
         XCTAssertEqual(output.status, 0, output.all)
         XCTAssertTrue(output.stdout.contains("Checking server readiness before starting test..."))
         XCTAssertTrue(output.stdout.contains("Requests:     300 total"))
@@ -71,9 +47,9 @@ final class EndToEndTests: XCTestCase {
 
     func testCSVIndexAcrossThreeAppendedRuns() throws {
         let server = try LambSimServer(["--no-db"])
-        try stressTest(["--vus", "2", "--requests", "5", "--csv", "runs.csv"], environment: environment(server))
-        try stressTest(["--vus", "2", "--duration", "0.5", "--csv", "runs.csv"], environment: environment(server))
-        try stressTest(["--vus", "3", "--requests", "7", "--csv", "runs.csv", "--timeout", "9"], environment: environment(server))
+        try stressTest(["--vus", "2", "--requests", "5", "--csv", "runs.csv"], environment: environment(server.baseURL))
+        try stressTest(["--vus", "2", "--duration", "0.5", "--csv", "runs.csv"], environment: environment(server.baseURL))
+        try stressTest(["--vus", "3", "--requests", "7", "--csv", "runs.csv", "--timeout", "9"], environment: environment(server.baseURL))
         let rows = lines("runs.csv")
         XCTAssertEqual(rows.count, 4)
         XCTAssertEqual(rows[0], "index,assistant_id,model,embedding_model,total_requests,vus,max_time,total_time,success_pct,error\r")
@@ -88,7 +64,7 @@ final class EndToEndTests: XCTestCase {
         try XCTSkipUnless(FileManager.default.fileExists(atPath: sample.path), "shared/samples not beside the project")
         try FileManager.default.copyItem(atPath: sample.path, toPath: path("python.csv"))
         let server = try LambSimServer(["--no-db"])
-        try stressTest(["--vus", "2", "--requests", "4", "--csv", "python.csv"], environment: environment(server))
+        try stressTest(["--vus", "2", "--requests", "4", "--csv", "python.csv"], environment: environment(server.baseURL))
         let rows = lines("python.csv")
         XCTAssertEqual(rows.count, 6)
         XCTAssertTrue(rows[5].hasPrefix("5,1,lamb-sim-gpt-4o-mini,"), rows[5])
@@ -97,7 +73,7 @@ final class EndToEndTests: XCTestCase {
     func testHighErrorRateExitsOneAndCountsStatusesInCSV() throws {
         let server = try LambSimServer(["--no-db", "--fault-status-rate", "0.3", "--fault-status", "503"])
         let output = try stressTest(["--vus", "5", "--requests", "200", "--csv", "e.csv", "--responses", "e.jsonl"],
-                                    environment: environment(server))
+                                    environment: environment(server.baseURL))
         XCTAssertEqual(output.status, 1, output.all)
         XCTAssertTrue(output.stdout.contains("⚠️  Warning: High error rate"), output.stdout)
         let records = try jsonLines("e.jsonl")
@@ -109,11 +85,11 @@ final class EndToEndTests: XCTestCase {
 
     func testHiddenErrorsAreFailuresUnlessTrustStatus() throws {
         let server = try LambSimServer(["--no-db", "--fault-error-rate", "1"])
-        let strict = try stressTest(["--vus", "2", "--requests", "10", "--responses", "s.jsonl"], environment: environment(server))
+        let strict = try stressTest(["--vus", "2", "--requests", "10", "--responses", "s.jsonl"], environment: environment(server.baseURL))
         XCTAssertEqual(strict.status, 1)
         XCTAssertTrue(strict.stdout.contains("ErrorInResponse: 10 (100.0%)"), strict.stdout)
         XCTAssertEqual(try jsonLines("s.jsonl").first?["error_detail"] as? String, "Internal server error: OpenAI API failure (injected)")
-        let trusting = try stressTest(["--vus", "2", "--requests", "10", "--trust-status"], environment: environment(server))
+        let trusting = try stressTest(["--vus", "2", "--requests", "10", "--trust-status"], environment: environment(server.baseURL))
         XCTAssertEqual(trusting.status, 0, trusting.all)
     }
 
@@ -135,7 +111,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(output.status, 0, output.all)
         XCTAssertEqual(try jsonLines("v1.jsonl").filter { $0["status_code"] as? Int == 200 }.count, 9)
         // Without --no-auth the same server refuses an unknown token: 401 is reported, not hidden.
-        let refused = try stressTest(["--vus", "1", "--requests", "2", "--auth-token", "wrong"], environment: environment(server))
+        let refused = try stressTest(["--vus", "1", "--requests", "2", "--auth-token", "wrong"], environment: environment(server.baseURL))
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stdout.contains("401: 2 (100.0%)"), refused.stdout)
     }
@@ -143,7 +119,7 @@ final class EndToEndTests: XCTestCase {
     func testTokenNeverAppearsInAnyOutput() throws {
         let server = try LambSimServer(["--fault-status-rate", "0.2", "--fault-error-rate", "0.2"])
         let output = try stressTest(["--vus", "4", "--requests", "40", "--verbose", "--responses", "t.jsonl", "--csv", "t.csv",
-                                     "--output", "t.json"], environment: environment(server))
+                                     "--output", "t.json"], environment: environment(server.baseURL))
         XCTAssertFalse(output.all.contains(LambSimServer.token))
         for name in ["t.jsonl", "t.csv", "t.json"] {
             let text = try String(contentsOfFile: path(name), encoding: .utf8)
@@ -160,7 +136,7 @@ final class EndToEndTests: XCTestCase {
     func testURLSessionRunnerProducesTheSameRecords() throws {
         let server = try LambSimServer(["--no-db", "--latency-ms", "2"])
         let output = try stressTest(["--vus", "10", "--requests", "100", "--sync", "--responses", "sync.jsonl"],
-                                    environment: environment(server))
+                                    environment: environment(server.baseURL))
         XCTAssertEqual(output.status, 0, output.all)
         let records = try jsonLines("sync.jsonl")
         XCTAssertEqual(records.count, 100)
@@ -170,7 +146,7 @@ final class EndToEndTests: XCTestCase {
     func testZeroRecordsStillReports() throws {
         // The server dies before the run: every request is refused, and the files are still written.
         let server = try LambSimServer(["--no-db"])
-        let env = environment(server)
+        let env = environment(server.baseURL)
         server.kill()
         let output = try stressTest(["--vus", "2", "--requests", "4", "--no-check", "--csv", "z.csv", "--output", "z.json"],
                                     environment: env)

@@ -4,25 +4,7 @@ import TestSupport
 import XCTest
 
 /// The tool keeps counting honestly while the target misbehaves, and stops cleanly when told to.
-final class ReliabilityTests: XCTestCase {
-    var folder: URL!
-
-    override func setUp() { folder = makeTemporaryFolder("reliability") }
-    override func tearDown() { try? FileManager.default.removeItem(at: folder) }
-
-    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-
-    func environment(_ baseURL: String) -> [String: String] {
-        ["API_BASE_URL": baseURL, "JWT_TOKEN": LambSimServer.token, "ASSISTANT_ID": "1"]
-    }
-
-    @discardableResult
-    func stressTest(_ arguments: [String], environment: [String: String], timeout: Double = 120,
-                    onStart: ((Process) -> Void)? = nil) throws -> ProcessOutput {
-        try runProcess(binary("stress-test-db"), arguments + ["--no-progress"], environment: environment,
-                       directory: folder, timeout: timeout, onStart: onStart)
-    }
-
+final class ReliabilityTests: BinaryTestCase {
     /// Every line of a JSONL file, each of which must parse.
     func records(_ name: String, file: StaticString = #filePath, line: UInt = #line) -> [[String: Any]] {
         let bytes = [UInt8](FileManager.default.contents(atPath: path(name)) ?? Data())

@@ -1,0 +1,30 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// A test that runs the real stress-test-db binary in a fresh folder of its own.
+class BinaryTestCase: XCTestCase {
+    var folder: URL!
+
+    override func setUp() { folder = makeTemporaryFolder("stdb-test") }
+    override func tearDown() { try? FileManager.default.removeItem(at: folder) }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    func environment(_ baseURL: String) -> [String: String] {
+        ["API_BASE_URL": baseURL, "JWT_TOKEN": LambSimServer.token, "ASSISTANT_ID": "1"]
+    }
+
+    @discardableResult
+    func stressTest(_ arguments: [String], environment: [String: String], timeout: Double = 120,
+                    onStart: ((Process) -> Void)? = nil) throws -> ProcessOutput {
+        try runProcess(binary("stress-test-db"), arguments + ["--no-progress"], environment: environment,
+                       directory: folder, timeout: timeout, onStart: onStart)
+    }
+
+    /// The file's lines split at LF only, so a CRLF line keeps its `\r`.
+    func lines(_ name: String) -> [String] {
+        let bytes = [UInt8](FileManager.default.contents(atPath: path(name)) ?? Data())
+        return bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
