@@ -82,44 +82,37 @@ public final class CurlEngine: @unchecked Sendable {
         let index: Int
         let handle: EasyHandle
         let captureLimit: Int
+        unowned let shard: Shard
         var captured: [UInt8] = []
         var received = 0
         var startedAt: UInt64 = 0
         var inFlight = false
 
-        init(index: Int, handle: EasyHandle, captureLimit: Int) {
+        init(index: Int, handle: EasyHandle, captureLimit: Int, shard: Shard) {
             self.index = index
+            self.shard = shard
             self.handle = handle
             self.captureLimit = captureLimit
         }
     }
 
-    fileprivate final class EventLoop {
-        unowned let engine: CurlEngine
+    /// One `curl_multi` and the VUs on it. libcurl looks for a reusable connection by walking
+    /// every connection to the host in its multi's cache, so one multi for thousands of VUs costs
+    /// O(VUs) per request; shards of a few dozen keep that walk short. One thread drives them all.
+    fileprivate final class Shard {
+        static let size = 32
+        let index: Int
         let multi: UnsafeMutableRawPointer
-        let epoll: Int32
-        let headers: HeaderList
-        let body: UnsafeMutableRawBufferPointer
-        var users: [VirtualUser] = []
-        var idle: [Int] = []
+        unowned let loop: EventLoop
         var timerDeadline: UInt64?
-        var runDeadline: UInt64?
-        var stopDeadline: UInt64?
-        var started = 0
-        var inFlight = 0
-        var batch: [RequestResult] = []
-        var connectionsOpened = 0
+        /// socket_action ran since the last look for finished transfers.
+        var dirty = false
 
-        init(engine: CurlEngine) throws {
-            self.engine = engine
-            let configuration = engine.configuration
+        init(index: Int, loop: EventLoop, virtualUsers: Int) throws {
             guard let multi = curl_multi_init() else { throw EngineError("libcurl could not create a multi handle") }
+            self.index = index
             self.multi = multi
-            epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
-            headers = HeaderList(configuration.headers)
-            body = UnsafeMutableRawBufferPointer.allocate(byteCount: max(configuration.body.count, 1), alignment: 1)
-            body.copyBytes(from: configuration.body)
-
+            self.loop = loop
             let me = Unmanaged.passUnretained(self).toOpaque()
             _ = stdb_multi_setopt_socket_function(multi, socketCallback)
             _ = stdb_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me)
@@ -127,14 +120,56 @@ public final class CurlEngine: @unchecked Sendable {
             _ = stdb_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me)
             // One kept-alive connection per VU: with at most one request in flight each,
             // a cache this size never has to close a connection a VU will want back.
-            _ = stdb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, configuration.virtualUsers)
+            _ = stdb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, virtualUsers)
+        }
+
+        func action(_ fd: Int32, _ flags: Int32) {
+            var running: Int32 = 0
+            curl_multi_socket_action(multi, fd, flags, &running)
+            dirty = true
+        }
+    }
+
+    fileprivate final class EventLoop {
+        unowned let engine: CurlEngine
+        let epoll: Int32
+        let headers: HeaderList
+        let body: UnsafeMutableRawBufferPointer
+        var shards: [Shard] = []
+        var users: [VirtualUser] = []
+        var runDeadline: UInt64?
+        var stopDeadline: UInt64?
+        var started = 0
+        var inFlight = 0
+        var batch: [RequestResult] = []
+        var connectionsOpened = 0
+        /// Per file descriptor: the events libcurl wants, the events epoll has, and the shard that owns it.
+        /// epoll is told lazily: a connection going idle keeps its registration, so a kept-alive
+        /// connection costs no epoll_ctl per request; it is dropped only if it fires while idle.
+        var wanted: [UInt32] = []
+        var registered: [UInt32] = []
+        var owner: [Int32] = []
+
+        init(engine: CurlEngine) throws {
+            self.engine = engine
+            let configuration = engine.configuration
+            epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+            headers = HeaderList(configuration.headers)
+            body = UnsafeMutableRawBufferPointer.allocate(byteCount: max(configuration.body.count, 1), alignment: 1)
+            body.copyBytes(from: configuration.body)
 
             var event = epoll_event()
             event.events = EPOLLIN.rawValue
             event.data.fd = engine.wakeDescriptor
             epoll_ctl(epoll, EPOLL_CTL_ADD, engine.wakeDescriptor, &event)
 
+            let shardCount = (configuration.virtualUsers + Shard.size - 1) / Shard.size
+            for index in 0..<shardCount {
+                let members = min(Shard.size, configuration.virtualUsers - index * Shard.size)
+                shards.append(try Shard(index: index, loop: self, virtualUsers: members))
+            }
             let bodyView = UnsafeRawBufferPointer(start: body.baseAddress, count: configuration.body.count)
+            let me = Unmanaged.passUnretained(self).toOpaque()
             users.reserveCapacity(configuration.virtualUsers)
             for index in 0..<configuration.virtualUsers {
                 let handle = try EasyHandle()
@@ -144,16 +179,19 @@ public final class CurlEngine: @unchecked Sendable {
                 handle.setTimeout(seconds: configuration.timeoutSeconds)
                 handle.apply(configuration.tls)
                 handle.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: index + 1))
-                let user = VirtualUser(index: index, handle: handle, captureLimit: configuration.bodyCaptureBytes)
+                _ = stdb_easy_setopt_closesocket_function(handle.raw, closeSocketCallback)
+                handle.set(CURLOPT_CLOSESOCKETDATA, pointer: me)
+                let user = VirtualUser(index: index, handle: handle, captureLimit: configuration.bodyCaptureBytes,
+                                       shard: shards[index / Shard.size])
                 handle.setWriteFunction(writeCallback, data: Unmanaged.passUnretained(user).toOpaque())
                 users.append(user)
             }
         }
 
         deinit {
-            for user in users where user.inFlight { curl_multi_remove_handle(multi, user.handle.raw) }
+            for user in users where user.inFlight { curl_multi_remove_handle(user.shard.multi, user.handle.raw) }
             users.removeAll()
-            curl_multi_cleanup(multi)
+            for shard in shards { curl_multi_cleanup(shard.multi) }
             close(epoll)
             body.deallocate()
         }
@@ -167,9 +205,8 @@ public final class CurlEngine: @unchecked Sendable {
             for user in users { startNext(user) }
             flush()
 
-            let maxEvents = 256
+            let maxEvents = 512
             var events = [epoll_event](repeating: epoll_event(), count: maxEvents)
-            var running: Int32 = 0
             while inFlight > 0 {
                 let now = monotonicNanoseconds()
                 if stopDeadline == nil, engine.stopRequested.load(ordering: .acquiring) {
@@ -183,22 +220,15 @@ public final class CurlEngine: @unchecked Sendable {
                 let count = epoll_wait(epoll, &events, Int32(maxEvents), waitMilliseconds)
                 if count > 0 {
                     for event in events[0..<Int(count)] {
-                        let fd = event.data.fd
-                        if fd == engine.wakeDescriptor {
-                            var value: UInt64 = 0
-                            _ = read(fd, &value, 8)
-                            continue
-                        }
-                        var flags: Int32 = 0
-                        if event.events & EPOLLIN.rawValue != 0 { flags |= CURL_CSELECT_IN }
-                        if event.events & EPOLLOUT.rawValue != 0 { flags |= CURL_CSELECT_OUT }
-                        if event.events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { flags |= CURL_CSELECT_ERR }
-                        curl_multi_socket_action(multi, fd, flags, &running)
+                        dispatch(event)
                     }
                 }
-                if let deadline = timerDeadline, monotonicNanoseconds() >= deadline {
-                    timerDeadline = nil
-                    curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running)
+                let afterWait = monotonicNanoseconds()
+                for shard in shards {
+                    if let deadline = shard.timerDeadline, afterWait >= deadline {
+                        shard.timerDeadline = nil
+                        shard.action(CURL_SOCKET_TIMEOUT, 0)
+                    }
                 }
                 collectFinished()
                 flush()
@@ -206,10 +236,33 @@ public final class CurlEngine: @unchecked Sendable {
             flush()
         }
 
+        private func dispatch(_ event: epoll_event) {
+            let fd = event.data.fd
+            if fd == engine.wakeDescriptor {
+                var value: UInt64 = 0
+                _ = read(fd, &value, 8)
+                return
+            }
+            let slot = Int(fd)
+            guard slot < wanted.count, wanted[slot] != 0 else {
+                // An idle kept-alive connection fired (closed by the server, most likely):
+                // stop watching it now; libcurl finds it dead when it next tries to reuse it.
+                epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nil)
+                if slot < registered.count { registered[slot] = 0 }
+                return
+            }
+            var flags: Int32 = 0
+            if event.events & EPOLLIN.rawValue != 0 { flags |= CURL_CSELECT_IN }
+            if event.events & EPOLLOUT.rawValue != 0 { flags |= CURL_CSELECT_OUT }
+            if event.events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { flags |= CURL_CSELECT_ERR }
+            shards[Int(owner[slot])].action(fd, flags)
+        }
+
         private func earliestDeadline() -> UInt64? {
-            var deadline = timerDeadline
-            for candidate in [runDeadline, stopDeadline] {
-                if let candidate, candidate < (deadline ?? .max) { deadline = candidate }
+            var deadline = runDeadline
+            if let stopDeadline, stopDeadline < (deadline ?? .max) { deadline = stopDeadline }
+            for shard in shards {
+                if let candidate = shard.timerDeadline, candidate < (deadline ?? .max) { deadline = candidate }
             }
             return deadline
         }
@@ -237,20 +290,23 @@ public final class CurlEngine: @unchecked Sendable {
             user.received = 0
             user.captured.removeAll(keepingCapacity: true)
             user.startedAt = now
-            curl_multi_add_handle(multi, user.handle.raw)
+            curl_multi_add_handle(user.shard.multi, user.handle.raw)
         }
 
         private func collectFinished() {
-            var remaining: Int32 = 0
-            while let message = curl_multi_info_read(multi, &remaining) {
-                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
-                var privateData: UnsafeMutableRawPointer?
-                _ = stdb_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &privateData)
-                let user = users[Int(bitPattern: privateData) - 1]
-                let code = stdb_msg_result(message)
-                curl_multi_remove_handle(multi, easy)
-                finish(user, code: code)
-                startNext(user)
+            for shard in shards where shard.dirty {
+                shard.dirty = false
+                var remaining: Int32 = 0
+                while let message = curl_multi_info_read(shard.multi, &remaining) {
+                    guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+                    var privateData: UnsafeMutableRawPointer?
+                    _ = stdb_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &privateData)
+                    let user = users[Int(bitPattern: privateData) - 1]
+                    let code = stdb_msg_result(message)
+                    curl_multi_remove_handle(shard.multi, easy)
+                    finish(user, code: code)
+                    startNext(user)
+                }
             }
         }
 
@@ -287,7 +343,7 @@ public final class CurlEngine: @unchecked Sendable {
         /// Past the stop grace: whatever is still in flight is recorded as aborted, not dropped.
         private func abortInFlight() {
             for user in users where user.inFlight {
-                curl_multi_remove_handle(multi, user.handle.raw)
+                curl_multi_remove_handle(user.shard.multi, user.handle.raw)
                 batch.append(RequestResult(
                     statusCode: 0,
                     latencyMilliseconds: Double(monotonicNanoseconds() - user.startedAt) / 1e6,
@@ -315,36 +371,66 @@ public final class CurlEngine: @unchecked Sendable {
             batch.removeAll(keepingCapacity: true)
         }
 
-        fileprivate func watch(_ fd: Int32, what: Int32) {
-            if what == CURL_POLL_REMOVE {
-                epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nil)
-                return
-            }
-            var event = epoll_event()
-            if what & CURL_POLL_IN != 0 { event.events |= EPOLLIN.rawValue }
-            if what & CURL_POLL_OUT != 0 { event.events |= EPOLLOUT.rawValue }
-            event.data.fd = fd
-            if epoll_ctl(epoll, EPOLL_CTL_MOD, fd, &event) != 0 && errno == ENOENT {
-                epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event)
-            }
+        private func grow(to fd: Int32) {
+            let needed = Int(fd) + 1
+            guard needed > wanted.count else { return }
+            let size = max(needed, wanted.count * 2, 1024)
+            wanted += [UInt32](repeating: 0, count: size - wanted.count)
+            registered += [UInt32](repeating: 0, count: size - registered.count)
+            owner += [Int32](repeating: 0, count: size - owner.count)
         }
 
-        fileprivate func setTimer(milliseconds: Int) {
-            timerDeadline = milliseconds < 0 ? nil : monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
+        fileprivate func watch(_ fd: Int32, what: Int32, shard: Shard) {
+            grow(to: fd)
+            let slot = Int(fd)
+            var events: UInt32 = 0
+            if what & CURL_POLL_IN != 0 { events |= EPOLLIN.rawValue }
+            if what & CURL_POLL_OUT != 0 { events |= EPOLLOUT.rawValue }
+            owner[slot] = Int32(shard.index)
+            wanted[slot] = events
+            // CURL_POLL_REMOVE leaves the registration in place (see `wanted`).
+            guard events != 0, events != registered[slot] else { return }
+            var event = epoll_event()
+            event.events = events
+            event.data.fd = fd
+            let operation = registered[slot] == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD
+            if epoll_ctl(epoll, operation, fd, &event) != 0 {
+                // Out of step with the kernel (a descriptor number reused): say it plainly the other way.
+                epoll_ctl(epoll, operation == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event)
+            }
+            registered[slot] = events
+        }
+
+        /// libcurl closes a socket: forget what epoll had for its descriptor number before it is reused.
+        fileprivate func closeSocket(_ fd: Int32) -> Int32 {
+            let slot = Int(fd)
+            if slot < registered.count, registered[slot] != 0 {
+                epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nil)
+                registered[slot] = 0
+            }
+            if slot < wanted.count { wanted[slot] = 0 }
+            return close(fd)
         }
     }
 }
 
 private let socketCallback: curl_socket_callback = { _, fd, what, userData, _ in
     guard let userData else { return 0 }
-    Unmanaged<CurlEngine.EventLoop>.fromOpaque(userData).takeUnretainedValue().watch(fd, what: what)
+    let shard = Unmanaged<CurlEngine.Shard>.fromOpaque(userData).takeUnretainedValue()
+    shard.loop.watch(fd, what: what, shard: shard)
     return 0
 }
 
 private let timerCallback: curl_multi_timer_callback = { _, milliseconds, userData in
     guard let userData else { return 0 }
-    Unmanaged<CurlEngine.EventLoop>.fromOpaque(userData).takeUnretainedValue().setTimer(milliseconds: milliseconds)
+    let shard = Unmanaged<CurlEngine.Shard>.fromOpaque(userData).takeUnretainedValue()
+    shard.timerDeadline = milliseconds < 0 ? nil : monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
     return 0
+}
+
+private let closeSocketCallback: curl_closesocket_callback = { userData, fd in
+    guard let userData else { return close(fd) }
+    return Unmanaged<CurlEngine.EventLoop>.fromOpaque(userData).takeUnretainedValue().closeSocket(fd)
 }
 
 private let writeCallback: curl_write_callback = { data, size, count, userData in

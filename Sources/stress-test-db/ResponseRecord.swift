@@ -36,7 +36,8 @@ struct ResponseRecord {
         if isText {
             let text = String(decoding: result.body, as: UTF8.self)
             let scalars = text.unicodeScalars
-            if maxCharacters > 0, scalars.count > maxCharacters {
+            // A body of at most `maxCharacters` bytes has at most as many scalars: no need to count them.
+            if maxCharacters > 0, result.body.count > maxCharacters, scalars.count > maxCharacters {
                 var cut = String.UnicodeScalarView()
                 cut.append(contentsOf: scalars.prefix(maxCharacters))
                 responseText = String(cut)

@@ -108,6 +108,16 @@ final class CurlEngineTests: XCTestCase {
         XCTAssertEqual(records.map(\.failure), [.invalidResponse, .invalidResponse])
     }
 
+    func testServerClosingIdleKeptAliveConnections() throws {
+        // Every answer looks keep-alive, then the server closes: each idle connection fires
+        // while nobody waits on it, and the next request must reconnect, not hang.
+        let listener = try RawListener(.reply("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"))
+        let (records, engine) = try run(configuration("http://127.0.0.1:\(listener.port)/x", vus: 40, requests: 400, timeout: 5))
+        XCTAssertEqual(records.count, 400)
+        XCTAssertEqual(records.filter { $0.statusCode == 200 }.count, 400, "\(Set(records.compactMap(\.failure)))")
+        XCTAssertGreaterThan(engine.counters.connectionsOpened, 40)
+    }
+
     func testTLSAgainstAPlainHTTPPort() throws {
         let server = try LambSimServer(["--no-db"])
         let (records, _) = try run(configuration("https://127.0.0.1:\(server.port)/", vus: 1, requests: 2))
