@@ -89,13 +89,17 @@ def stdb(binary, url, vus, seconds=None, requests=None, extra=(), env_extra=None
                 median=median, seconds=run_seconds, errors=row[9])
 
 
-def wrk(url, connections, seconds, folder):
+def wrk(url, connections, seconds, folder, token=None):
     script = os.path.join(folder, "post.lua")
     with open(script, "w") as f:
         f.write(f'wrk.method = "POST"\nwrk.body = \'{BODY}\'\nwrk.headers["Content-Type"] = "application/json"\n')
-    out, cpu, rss, _ = timed(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", script, url + PATH])
+        if token:
+            f.write(f'wrk.headers["Authorization"] = "Bearer {token}"\n')
+    out, cpu, rss, _ = timed(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, url + PATH])
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return dict(rps=rps, total=rps * seconds, cpu=cpu, rss=rss)
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", out)
+    median = float(p50.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p50.group(2)] if p50 else float("nan")
+    return dict(rps=rps, total=rps * seconds, cpu=cpu, rss=rss, median=median)
 
 
 def hey(url, connections, seconds):
@@ -167,14 +171,30 @@ def main():
     finally:
         nginx.stop()
 
+    say("## lamb-sim itself: trivial answers (no latency, SQLite off), 100 connections")
+    say()
+    sim = LambSim(os.path.join(args.bin, "lamb-sim"), "--no-db", "--allow-anonymous")
+    try:
+        w = wrk(sim.url, 100, secs, folder)
+        h = hey(sim.url, 100, secs)
+        c = stdb(args.bin, sim.url, 100, seconds=secs, extra=["--no-auth"])
+    finally:
+        sim.stop()
+    say(f"wrk -t1: {w['rps']:,.0f} req/s; hey: {h['rps']:,.0f} req/s; stress-test-db: {c['rps']:,.0f} req/s "
+        "(the client benchmarks above use nginx, which is faster still)")
+    say()
+
     say("## Latency accuracy: lamb-sim, fixed 50 ms, SQLite off, 500 VUs, 20 s (ideal 10,000 req/s, p50 50 ms)")
     say()
     say("| runner | req/s | % of ideal | p50 ms | p50 − 50 ms |")
     say("|---|---:|---:|---:|---:|")
-    for name, extra in (("curl", []), ("--sync", ["--sync"])):
+    for name in ("curl", "--sync", "wrk -t1 (reference: the same server with a C client)"):
         sim = LambSim(os.path.join(args.bin, "lamb-sim"), "--no-db", "--latency-ms", "50")
         try:
-            r = stdb(args.bin, sim.url, 500, seconds=20, extra=extra)
+            if name.startswith("wrk"):
+                r = wrk(sim.url, 500, 20, folder, token="bench-token")
+            else:
+                r = stdb(args.bin, sim.url, 500, seconds=20, extra=["--sync"] if name == "--sync" else [])
         finally:
             sim.stop()
         say(f"| {name} | {r['rps']:,.0f} | {r['rps'] / 100:.1f}% | {r['median']:.2f} | {r['median'] - 50:+.2f} |")

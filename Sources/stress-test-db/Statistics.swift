@@ -1,5 +1,5 @@
-/// SPEC section 5, accumulated record by record. Only the latencies are kept
-/// (8 bytes a request) because exact floor-index percentiles need them all.
+/// SPEC section 5, accumulated record by record, in memory that does not grow
+/// with the run beyond the latency distribution (see `LatencyDistribution`).
 struct Statistics {
     private(set) var total = 0
     private(set) var successful = 0
@@ -8,7 +8,7 @@ struct Statistics {
     /// Errors and non-2xx statuses together, for the CSV `error` column.
     private(set) var problems = CountedKeys<String>()
     private(set) var models = CountedKeys<String>()
-    private(set) var latencies: [Double] = []
+    private(set) var latencies = LatencyDistribution()
 
     var failed: Int { total - successful }
     var errorRatePercent: Double { total == 0 ? 0 : Double(failed) / Double(total) * 100 }
@@ -23,11 +23,75 @@ struct Statistics {
         if let error = record.error { errors.add(error) }
         if let problem = record.problemKey { problems.add(problem) }
         if let model = record.model, !model.isEmpty { models.add(model) }
-        latencies.append(record.latencyMilliseconds)
+        latencies.add(record.latencyMilliseconds)
     }
 
     /// Latency summary; nil when there are no records.
-    func latencySummary() -> LatencySummary? { LatencySummary(latencies) }
+    func latencySummary() -> LatencySummary? { latencies.summary() }
+}
+
+/// Every latency, exactly, for the first `exactLimit` requests; past that, counts per whole
+/// microsecond, so a long soak does not grow memory by 8 bytes a request. Min, max, mean and
+/// stdev stay exact throughout; median and percentiles become exact to the microsecond.
+struct LatencyDistribution {
+    static let exactLimit = 100_000
+
+    private(set) var exact: [Double] = []
+    private(set) var microsecondCounts: [Int: Int]?
+    private(set) var count = 0
+    private var sum = 0.0
+    private var minimum = Double.infinity
+    private var maximum = -Double.infinity
+    // Welford's running mean and squared deviations, for the stdev once values are bucketed.
+    private var runningMean = 0.0
+    private var squaredDeviations = 0.0
+
+    mutating func add(_ value: Double) {
+        count += 1
+        sum += value
+        minimum = Swift.min(minimum, value)
+        maximum = Swift.max(maximum, value)
+        let delta = value - runningMean
+        runningMean += delta / Double(count)
+        squaredDeviations += delta * (value - runningMean)
+        if microsecondCounts == nil {
+            exact.append(value)
+            if exact.count > Self.exactLimit { bucketAll() }
+        } else {
+            microsecondCounts![Self.bucket(value), default: 0] += 1
+        }
+    }
+
+    static func bucket(_ value: Double) -> Int { Int((value * 1000).rounded()) }
+
+    private mutating func bucketAll() {
+        var counts: [Int: Int] = [:]
+        for value in exact { counts[Self.bucket(value), default: 0] += 1 }
+        microsecondCounts = counts
+        exact = []
+    }
+
+    func summary() -> LatencySummary? {
+        guard count > 0 else { return nil }
+        guard let counts = microsecondCounts else { return LatencySummary(exact) }
+        let sorted = counts.sorted { $0.key < $1.key }
+        /// The value at a 0-based rank in sorted order.
+        func value(atRank rank: Int) -> Double {
+            var seen = 0
+            for (microseconds, bucketCount) in sorted {
+                seen += bucketCount
+                if rank < seen { return Double(microseconds) / 1000 }
+            }
+            return maximum
+        }
+        let n = count
+        let median = n % 2 == 1 ? value(atRank: n / 2) : (value(atRank: n / 2 - 1) + value(atRank: n / 2)) / 2
+        return LatencySummary(
+            min: minimum, max: maximum, mean: sum / Double(n), median: median,
+            p95: value(atRank: Swift.min(n - 1, Int(Double(n) * 0.95))),
+            p99: value(atRank: Swift.min(n - 1, Int(Double(n) * 0.99))),
+            stdev: n > 1 ? (squaredDeviations / Double(n - 1)).squareRoot() : 0)
+    }
 }
 
 struct LatencySummary: Equatable {
@@ -38,6 +102,10 @@ struct LatencySummary: Equatable {
     var p95: Double
     var p99: Double
     var stdev: Double
+
+    init(min: Double, max: Double, mean: Double, median: Double, p95: Double, p99: Double, stdev: Double) {
+        (self.min, self.max, self.mean, self.median, self.p95, self.p99, self.stdev) = (min, max, mean, median, p95, p99, stdev)
+    }
 
     init?(_ values: [Double]) {
         guard !values.isEmpty else { return nil }

@@ -118,13 +118,21 @@ final class EndToEndTests: BinaryTestCase {
 
     func testTokenNeverAppearsInAnyOutput() throws {
         let server = try LambSimServer(["--fault-status-rate", "0.2", "--fault-error-rate", "0.2"])
+        // A KB key, also placed in the discovery URL so that it is printed (masked) with --verbose.
+        let kbKey = "kb-secret-key-987"
+        var env = environment(server.baseURL)
+        env["KB_API_KEY"] = kbKey
+        env["EMBEDDINGS_CONFIG_URL"] = server.baseURL + "/creator/admin/org-admin/settings/kb/embeddings-config?key=\(kbKey)"
         let output = try stressTest(["--vus", "4", "--requests", "40", "--verbose", "--responses", "t.jsonl", "--csv", "t.csv",
-                                     "--output", "t.json"], environment: environment(server.baseURL))
+                                     "--output", "t.json"], environment: env)
         XCTAssertFalse(output.all.contains(LambSimServer.token))
+        XCTAssertFalse(output.all.contains(kbKey))
+        XCTAssertTrue(output.stderr.contains("embeddings-config?key=***"), output.stderr)
         for name in ["t.jsonl", "t.csv", "t.json"] {
             let text = try String(contentsOfFile: path(name), encoding: .utf8)
             XCTAssertFalse(text.isEmpty)
             XCTAssertFalse(text.contains(LambSimServer.token), name)
+            XCTAssertFalse(text.contains(kbKey), name)
         }
         // Even a configuration error that involves the token does not echo it.
         let bad = try stressTest(["--vus", "1", "--requests", "1", "--auth-token", "supersecret-abc", "--api-base-url", "nope"],

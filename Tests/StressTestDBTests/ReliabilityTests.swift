@@ -176,3 +176,33 @@ final class ReliabilityTests: BinaryTestCase {
         listener.stop()
     }
 }
+
+extension ReliabilityTests {
+    func testURLSessionRunnerAt500VUsEndsCleanlyOnSIGINT() throws {
+        let server = try LambSimServer(["--no-db", "--latency-ms", "100-300"])
+        var signalled = Date()
+        let output = try stressTest(["--vus", "500", "--duration", "60", "--sync", "--responses", "s.jsonl"],
+                                    environment: environment(server.baseURL), timeout: 60, onStart: { process in
+            Thread.sleep(forTimeInterval: 3)
+            signalled = Date()
+            kill(process.processIdentifier, SIGINT)
+        })
+        XCTAssertLessThan(Date().timeIntervalSince(signalled), 3)
+        XCTAssertEqual(output.status, 130, output.all)
+        let lines = records("s.jsonl")
+        XCTAssertGreaterThan(lines.count, 500)
+        XCTAssertTrue(output.stdout.contains("Requests:     \(lines.count) total"), output.stdout)
+    }
+
+    func testOpenFileLimitThatCannotBeRaisedIsAClearError() throws {
+        let capsh = URL(fileURLWithPath: "/usr/sbin/capsh")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: capsh.path), "capsh (libcap2-bin) not installed")
+        // Without CAP_SYS_RESOURCE the hard limit of 256 cannot be lifted, even by root.
+        let script = "ulimit -Sn 256; ulimit -Hn 256; exec \"$0\" --vus 1000 --requests 10 --no-check --no-progress"
+        let output = try runProcess(capsh, ["--drop=cap_sys_resource", "--", "-c", script, binary("stress-test-db").path],
+                                    environment: ["API_BASE_URL": "http://127.0.0.1:\(closedPort())", "JWT_TOKEN": "tokentoken",
+                                                  "ASSISTANT_ID": "1"])
+        XCTAssertEqual(output.status, 1, output.all)
+        XCTAssertEqual(output.stderr, "Error: the open-file limit is 256, too low for 1000 virtual users (needs 1064); raise it with `ulimit -n 1064` or use fewer --vus\n")
+    }
+}

@@ -69,6 +69,33 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(s.stdev, (858.5).squareRoot(), accuracy: 1e-9)
     }
 
+    func testPastTheExactLimitPercentilesAreExactToTheMicrosecond() {
+        var distribution = LatencyDistribution()
+        let n = LatencyDistribution.exactLimit + 20_001
+        // Values k + 0.0004 ms: bucketing rounds them to k.000 ms.
+        let values = (0..<n).map { Double($0 % 1000) + 0.0004 }
+        for value in values.shuffled() { distribution.add(value) }
+        XCTAssertNotNil(distribution.microsecondCounts)
+        XCTAssertEqual(distribution.exact.count, 0)
+        let bucketed = distribution.summary()!
+        let exact = LatencySummary(values)!
+        XCTAssertEqual(bucketed.min, exact.min)
+        XCTAssertEqual(bucketed.max, exact.max)
+        XCTAssertEqual(bucketed.mean, exact.mean, accuracy: 1e-9)
+        XCTAssertEqual(bucketed.stdev, exact.stdev, accuracy: 1e-9)
+        XCTAssertEqual(bucketed.median, exact.median, accuracy: 0.0005)
+        XCTAssertEqual(bucketed.p95, exact.p95, accuracy: 0.0005)
+        XCTAssertEqual(bucketed.p99, exact.p99, accuracy: 0.0005)
+        XCTAssertEqual(bucketed.p95, 949)  // sorted[floor(120001 × 0.95)] = sorted[114000] = 949.0004, bucketed to 949.000
+    }
+
+    func testUpToTheLimitEverythingIsKept() {
+        var distribution = LatencyDistribution()
+        for value in 0..<LatencyDistribution.exactLimit { distribution.add(Double(value)) }
+        XCTAssertNil(distribution.microsecondCounts)
+        XCTAssertEqual(distribution.summary(), LatencySummary((0..<LatencyDistribution.exactLimit).map(Double.init)))
+    }
+
     func testNoRecords() {
         let statistics = Statistics()
         XCTAssertNil(statistics.latencySummary())
