@@ -125,7 +125,12 @@ def main():
     parser.add_argument("--bin", required=True)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="skip the 5-minute soak")
+    parser.add_argument("--only", default="throughput,lambsim,latency,scale,soak",
+                        help="comma-separated sections to run (default: all)")
     args = parser.parse_args()
+    sections = set(args.only.split(","))
+    if args.quick:
+        sections.discard("soak")
     secs = args.seconds
     lines = []
 
@@ -138,6 +143,25 @@ def main():
         f"{secs}s per throughput run; nginx 1 worker; wrk -t1")
     say()
     folder = tempfile.mkdtemp(prefix="stdb-bench-")
+    if "throughput" in sections:
+        throughput(args, secs, folder, say)
+    if "lambsim" in sections:
+        lambsim_itself(args, secs, folder, say)
+    if "latency" in sections:
+        latency_accuracy(args, folder, say)
+    if "scale" in sections:
+        scale(args, say)
+    if "soak" in sections:
+        soak(args, say)
+
+    os.makedirs("bench-output", exist_ok=True)
+    path = f"bench-output/bench-{datetime.datetime.now():%Y%m%d-%H%M%S}.md"
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"Written to {path}")
+
+
+def throughput(args, secs, folder, say):
     nginx = Nginx(folder)
     results = {}
     try:
@@ -171,6 +195,8 @@ def main():
     finally:
         nginx.stop()
 
+
+def lambsim_itself(args, secs, folder, say):
     say("## lamb-sim itself: trivial answers (no latency, SQLite off), 100 connections")
     say()
     sim = LambSim(os.path.join(args.bin, "lamb-sim"), "--no-db", "--allow-anonymous")
@@ -184,6 +210,8 @@ def main():
         "(the client benchmarks above use nginx, which is faster still)")
     say()
 
+
+def latency_accuracy(args, folder, say):
     say("## Latency accuracy: lamb-sim, fixed 50 ms, SQLite off, 500 VUs, 20 s (ideal 10,000 req/s, p50 50 ms)")
     say()
     say("| runner | req/s | % of ideal | p50 ms | p50 − 50 ms |")
@@ -200,6 +228,8 @@ def main():
         say(f"| {name} | {r['rps']:,.0f} | {r['rps'] / 100:.1f}% | {r['median']:.2f} | {r['median'] - 50:+.2f} |")
     say()
 
+
+def scale(args, say):
     say("## Scale: 10,000 VUs, lamb-sim with 1 s latency, 20,000 requests")
     say()
     sim = LambSim(os.path.join(args.bin, "lamb-sim"), "--no-db", "--latency-ms", "1000")
@@ -211,39 +241,34 @@ def main():
         f"{r['rps']:,.0f} req/s (ideal 10,000), p50 {r['median']:.1f} ms")
     say()
 
-    if not args.quick:
-        say("## Soak: 100 VUs for 5 minutes with --responses (lamb-sim, 20 ms, SQLite off)")
-        say()
-        sim = LambSim(os.path.join(args.bin, "lamb-sim"), "--no-db", "--latency-ms", "20")
-        samples = {}
-        try:
-            with tempfile.TemporaryDirectory() as soak:
-                env = dict(os.environ, API_BASE_URL=sim.url, JWT_TOKEN="bench-token", ASSISTANT_ID="1")
-                proc = subprocess.Popen([os.path.join(args.bin, "stress-test-db"), "--vus", "100", "--duration", "300",
-                                         "--no-check", "--no-progress", "--responses", os.path.join(soak, "soak.jsonl")],
-                                        env=env, stdout=subprocess.PIPE, text=True)
-                start = time.monotonic()
 
-                def rss():
-                    with open(f"/proc/{proc.pid}/status") as f:
-                        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024
-                for mark in (60, 295):
-                    time.sleep(max(0, start + mark - time.monotonic()))
-                    samples[mark] = rss()
-                out, _ = proc.communicate(timeout=120)
-            total = int(re.search(r"Requests:\s+(\d+) total", out).group(1))
-        finally:
-            sim.stop()
-        growth = (samples[295] - samples[60]) / samples[60] * 100
-        say(f"RSS at 1 min {samples[60]:.1f} MB, at the end {samples[295]:.1f} MB: {growth:+.1f}% (goal < 10%); "
-            f"{total:,} requests")
-        say()
+def soak(args, say):
+    say("## Soak: 100 VUs for 5 minutes with --responses (lamb-sim, 20 ms, SQLite off)")
+    say()
+    sim = LambSim(os.path.join(args.bin, "lamb-sim"), "--no-db", "--latency-ms", "20")
+    samples = {}
+    try:
+        with tempfile.TemporaryDirectory() as soak:
+            env = dict(os.environ, API_BASE_URL=sim.url, JWT_TOKEN="bench-token", ASSISTANT_ID="1")
+            proc = subprocess.Popen([os.path.join(args.bin, "stress-test-db"), "--vus", "100", "--duration", "300",
+                                     "--no-check", "--no-progress", "--responses", os.path.join(soak, "soak.jsonl")],
+                                    env=env, stdout=subprocess.PIPE, text=True)
+            start = time.monotonic()
 
-    os.makedirs("bench-output", exist_ok=True)
-    path = f"bench-output/bench-{datetime.datetime.now():%Y%m%d-%H%M%S}.md"
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print(f"Written to {path}")
+            def rss():
+                with open(f"/proc/{proc.pid}/status") as f:
+                    return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024
+            for mark in (60, 295):
+                time.sleep(max(0, start + mark - time.monotonic()))
+                samples[mark] = rss()
+            out, _ = proc.communicate(timeout=120)
+        total = int(re.search(r"Requests:\s+(\d+) total", out).group(1))
+    finally:
+        sim.stop()
+    growth = (samples[295] - samples[60]) / samples[60] * 100
+    say(f"RSS at 1 min {samples[60]:.1f} MB, at the end {samples[295]:.1f} MB: {growth:+.1f}% (goal < 10%); "
+        f"{total:,} requests")
+    say()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,10 @@ public final class CurlEngine: @unchecked Sendable {
     private let wakeDescriptor: Int32
     private let done = DispatchSemaphore(value: 0)
     private let statistics = Mutex(EngineCounters())
+    private let startFailure = Mutex<String?>(nil)
+
+    /// Why the loop could not start, if it could not; the run then has no records.
+    public var failure: String? { startFailure.withLock { $0 } }
 
     public struct EngineCounters: Sendable {
         public var requestsStarted = 0
@@ -52,7 +56,7 @@ public final class CurlEngine: @unchecked Sendable {
                 let loop = try EventLoop(engine: self)
                 loop.run()
             } catch {
-                results.push([])
+                startFailure.withLock { $0 = "\(error)" }
             }
             results.close()
             done.signal()

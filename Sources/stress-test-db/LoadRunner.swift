@@ -8,6 +8,8 @@ protocol LoadRunner: AnyObject {
     func stop()
     /// New connections opened so far, when the runner can tell.
     var connectionsOpened: Int? { get }
+    /// Why the runner could not run at all, if so.
+    var failure: String? { get }
 }
 
 extension CurlEngine: LoadRunner {

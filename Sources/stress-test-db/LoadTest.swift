@@ -38,10 +38,9 @@ struct LoadTest {
         }
         defer { if let responsesDescriptor { close(responsesDescriptor) } }
 
-        verbose("stress-test-db: \(configuration.virtualUsers) VUs, "
-            + (configuration.requestLimit.map { "\($0) requests" } ?? "")
-            + (configuration.durationSeconds.map { " \($0)s" } ?? "")
-            + ", POST \(configuration.requestURL), runner: \(configuration.runner.rawValue), auth: \(configuration.token == nil ? "none" : "Bearer ***")")
+        let limits = [configuration.requestLimit.map { "\($0) requests" },
+                      configuration.durationSeconds.map { "\(JSONText.integerOrNumber($0)) s" }].compactMap { $0 }
+        verbose("stress-test-db: \(configuration.virtualUsers) VUs, \(limits.joined(separator: " or ")), POST \(configuration.requestURL), runner: \(configuration.runner.rawValue), auth: \(configuration.token == nil ? "none" : "Bearer ***")")
         if !configuration.envFilesRead.isEmpty { verbose("  settings read from \(configuration.envFilesRead.joined(separator: ", "))") }
 
         if configuration.readinessCheck {
@@ -91,7 +90,7 @@ struct LoadTest {
                 for result in batch {
                     let record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
                     statistics.add(record)
-                    progress.observe(record)
+                    if configuration.progress { progress.observe(record) }
                     if responsesDescriptor != nil && writeFailure == nil { lines += record.jsonLine }
                     if configuration.outputPath != nil { kept.append(record) }
                 }
@@ -114,6 +113,10 @@ struct LoadTest {
         }
         if configuration.progress && progress.isTerminal && progress.lastShown > 0 { console.err("\r\u{1B}[2K") }
         if let opened = runner.connectionsOpened { verbose("  connections opened: \(opened)") }
+        if let failure = runner.failure {
+            console.error("the load could not start: \(failure)")
+            return 1
+        }
 
         let summary = RunSummary(
             configuration: configuration, statistics: statistics, startedAtMicroseconds: startedAtMicroseconds,

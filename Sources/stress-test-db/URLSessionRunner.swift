@@ -20,6 +20,7 @@ final class URLSessionRunner: LoadRunner, @unchecked Sendable {
     }
 
     var connectionsOpened: Int? { nil }
+    var failure: String? { nil }
 
     init(configuration: EngineConfiguration) {
         self.configuration = configuration
