@@ -237,8 +237,15 @@ def scale(args, say):
         r = stdb(args.bin, sim.url, 10000, requests=20000, extra=["--timeout", "60"])
     finally:
         sim.stop()
-    say(f"completed {r['total']:,}, client errors {r['failed']} ({r['errors'] or 'none'}), peak RSS {r['rss']:.0f} MB, "
-        f"{r['rps']:,.0f} req/s (ideal 10,000), p50 {r['median']:.1f} ms")
+    say(f"stress-test-db: completed {r['total']:,}, client errors {r['failed']} ({r['errors'] or 'none'}), "
+        f"peak RSS {r['rss']:.0f} MB, {r['rps']:,.0f} req/s (ideal 10,000), p50 {r['median']:.1f} ms")
+    sim = LambSim(os.path.join(args.bin, "lamb-sim"), "--no-db", "--latency-ms", "1000")
+    try:
+        w = wrk(sim.url, 10000, 10, tempfile.mkdtemp(prefix="stdb-bench-"), token="bench-token")
+    finally:
+        sim.stop()
+    say(f"reference, wrk -t1 -c10000 for 10 s on the same server: {w['rps']:,.0f} req/s, p50 {w['median']:.1f} ms, "
+        f"peak RSS {w['rss']:.0f} MB")
     say()
 
 

@@ -16,23 +16,8 @@ struct LoadTest {
     }
 
     func run() -> Int32 {
-        // Every output path is checked before any load is sent.
         let responsesDescriptor: Int32?
-        do {
-            for (flag, path) in [("--output", configuration.outputPath), ("--csv", configuration.csvPath)] {
-                guard let path else { continue }
-                do { try FileOutput.checkWritable(path) } catch {
-                    throw ConfigurationError("cannot write \(flag) \(path): \(error). Choose a writable path.")
-                }
-            }
-            if let path = configuration.responsesPath {
-                do { responsesDescriptor = try FileOutput.openForAppend(path) } catch {
-                    throw ConfigurationError("cannot write --responses \(path): \(error). Choose a writable path.")
-                }
-            } else {
-                responsesDescriptor = nil
-            }
-        } catch {
+        do { responsesDescriptor = try openOutputs() } catch {
             console.error("\(error)")
             return 1
         }
@@ -40,14 +25,17 @@ struct LoadTest {
 
         let limits = [configuration.requestLimit.map { "\($0) requests" },
                       configuration.durationSeconds.map { "\(JSONText.integerOrNumber($0)) s" }].compactMap { $0 }
-        verbose("stress-test-db: \(configuration.virtualUsers) VUs, \(limits.joined(separator: " or ")), POST \(configuration.requestURL), runner: \(configuration.runner.rawValue), auth: \(configuration.token == nil ? "none" : "Bearer ***")")
+        verbose("stress-test-db: \(configuration.virtualUsers) VUs, \(limits.joined(separator: " or ")), "
+            + "POST \(configuration.requestURL), runner: \(configuration.runner.rawValue), "
+            + "auth: \(configuration.token == nil ? "none" : "Bearer ***")")
         if !configuration.envFilesRead.isEmpty { verbose("  settings read from \(configuration.envFilesRead.joined(separator: ", "))") }
 
         if configuration.readinessCheck {
             console.out("\nChecking server readiness before starting test...\n")
             guard Readiness.check(configuration, log: verbose) else {
                 console.error("Server does not appear to be ready.")
-                console.err("  Nothing answered below 500 at \(configuration.baseURL) or \(configuration.requestURL). Start the server, check --api-base-url, or skip this check with --no-check.\n")
+                console.err("  Nothing answered below 500 at \(configuration.baseURL) or \(configuration.requestURL). "
+                    + "Start the server, check --api-base-url, or skip this check with --no-check.\n")
                 return 1
             }
         }
@@ -63,66 +51,87 @@ struct LoadTest {
             console.error("\(error)")
             return 1
         }
-
         let signals = StopSignals()
         signals.install(console: console) { runner.stop() }
         defer { signals.uninstall() }
 
+        let startedAtMicroseconds = wallClockMicroseconds()
+        let collected = collect(from: runner, responses: responsesDescriptor)
+        if let opened = runner.connectionsOpened { verbose("  connections opened: \(opened)") }
+        if let failure = runner.failure {
+            console.error("the load could not start: \(failure)")
+            return 1
+        }
+        let summary = RunSummary(
+            configuration: configuration, statistics: collected.statistics, startedAtMicroseconds: startedAtMicroseconds,
+            wallSeconds: collected.wallSeconds, embeddingModel: embeddingModel, interrupted: signals.interrupted)
+        return report(summary, records: collected.records, writeFailure: collected.writeFailure, signal: signals.stoppedBySignal)
+    }
+
+    /// Checks every output path before any load is sent; opens the JSONL file for appending.
+    private func openOutputs() throws -> Int32? {
+        for (flag, path) in [("--output", configuration.outputPath), ("--csv", configuration.csvPath)] {
+            guard let path else { continue }
+            do { try FileOutput.checkWritable(path) } catch {
+                throw ConfigurationError("cannot write \(flag) \(path): \(error). Choose a writable path.")
+            }
+        }
+        guard let path = configuration.responsesPath else { return nil }
+        do { return try FileOutput.openForAppend(path) } catch {
+            throw ConfigurationError("cannot write --responses \(path): \(error). Choose a writable path.")
+        }
+    }
+
+    private struct Collected {
         var statistics = Statistics()
-        var kept: [ResponseRecord] = []
+        /// Whole records, kept only for `--output`.
+        var records: [ResponseRecord] = []
         var writeFailure: String?
+        var wallSeconds = 0.0
+    }
+
+    /// Runs the load and turns every result into a record: statistics, the JSONL line, the progress line.
+    private func collect(from runner: LoadRunner, responses: Int32?) -> Collected {
+        var collected = Collected()
         var progress = ProgressLine(
             requestLimit: configuration.requestLimit, durationSeconds: configuration.durationSeconds,
             isTerminal: isatty(2) == 1)
-        let startedAtMicroseconds = wallClockMicroseconds()
         let start = monotonicNanoseconds()
-        var lastRecordAt = start
         runner.start()
-
-        consume: while true {
-            switch runner.results.next(timeout: 0.2) {
-            case .closed:
-                break consume
-            case .idle:
-                break
-            case .results(let batch):
+        while true {
+            let next = runner.results.next(timeout: 0.2)
+            if case .closed = next { break }
+            if case .results(let batch) = next {
                 var lines = ""
                 for result in batch {
                     let record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
-                    statistics.add(record)
+                    collected.statistics.add(record)
                     if configuration.progress { progress.observe(record) }
-                    if responsesDescriptor != nil && writeFailure == nil { lines += record.jsonLine }
-                    if configuration.outputPath != nil { kept.append(record) }
+                    if responses != nil && collected.writeFailure == nil { lines += record.jsonLine }
+                    if configuration.outputPath != nil { collected.records.append(record) }
                 }
-                lastRecordAt = monotonicNanoseconds()
-                if let fd = responsesDescriptor, writeFailure == nil, !lines.isEmpty {
+                collected.wallSeconds = Double(monotonicNanoseconds() - start) / 1e9
+                if let fd = responses, collected.writeFailure == nil, !lines.isEmpty {
                     // One write per batch, straight to the file: a kill loses at most this batch's tail.
                     do { try FileOutput.writeAll(fd, Array(lines.utf8)) } catch {
-                        writeFailure = "writing --responses \(configuration.responsesPath!) failed: \(error); the run was stopped so no record goes unwritten"
-                        console.error(writeFailure!)
+                        let failure = "writing --responses \(configuration.responsesPath!) failed: \(error); "
+                            + "the run was stopped so no record goes unwritten"
+                        console.error(failure)
+                        collected.writeFailure = failure
                         runner.stop()
                     }
                 }
             }
             if configuration.progress {
                 let elapsed = Double(monotonicNanoseconds() - start) / 1e9
-                if let line = progress.update(elapsed: elapsed, completed: statistics.total, errors: statistics.failed) {
+                if let line = progress.update(elapsed: elapsed, completed: collected.statistics.total,
+                                              errors: collected.statistics.failed) {
                     console.err(progress.isTerminal ? "\r\u{1B}[2K" + line : line + "\n")
                 }
             }
         }
         if configuration.progress && progress.isTerminal && progress.lastShown > 0 { console.err("\r\u{1B}[2K") }
-        if let opened = runner.connectionsOpened { verbose("  connections opened: \(opened)") }
-        if let failure = runner.failure {
-            console.error("the load could not start: \(failure)")
-            return 1
-        }
-
-        let summary = RunSummary(
-            configuration: configuration, statistics: statistics, startedAtMicroseconds: startedAtMicroseconds,
-            wallSeconds: Double(lastRecordAt - start) / 1e9, embeddingModel: embeddingModel,
-            interrupted: signals.interrupted)
-        return report(summary, records: kept, writeFailure: writeFailure, signal: signals.stoppedBySignal)
+        return collected
     }
 
     private func report(_ summary: RunSummary, records: [ResponseRecord], writeFailure: String?, signal: Int32?) -> Int32 {
@@ -151,7 +160,7 @@ struct LoadTest {
         }
         console.out(ConsoleReport.closing(summary, savedFiles: saved))
         for failure in failures where failure != writeFailure { console.error(failure) }
-        if signal != nil { return 128 + (signal ?? SIGINT) }
+        if let signal { return 128 + signal }
         if !failures.isEmpty || summary.highErrorRate { return 1 }
         return 0
     }
