@@ -23,7 +23,6 @@ public final class CurlEngine: @unchecked Sendable {
 
     public struct EngineCounters: Sendable {
         public var requestsStarted = 0
-        public var requestsCompleted = 0
         public var connectionsOpened = 0
     }
 
@@ -363,11 +362,9 @@ public final class CurlEngine: @unchecked Sendable {
 
         private func flush() {
             guard !batch.isEmpty else { return }
-            let count = batch.count
             let opened = connectionsOpened
             let startedSoFar = started
             engine.statistics.withLock {
-                $0.requestsCompleted += count
                 $0.connectionsOpened = opened
                 $0.requestsStarted = startedSoFar
             }

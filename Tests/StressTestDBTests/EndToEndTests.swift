@@ -151,6 +151,16 @@ final class EndToEndTests: BinaryTestCase {
         XCTAssertTrue(records.allSatisfy { $0["model"] as? String == "lamb-sim-gpt-4o-mini" })
     }
 
+    func testURLSessionRunnerMapsFailuresToTheSameKinds() throws {
+        let refused = try stressTest(["--vus", "2", "--requests", "4", "--sync", "--no-check"],
+                                     environment: environment("http://127.0.0.1:\(closedPort())"))
+        XCTAssertTrue(refused.stdout.contains("ConnectionRefused: 4 (100.0%)"), refused.all)
+        let server = try LambSimServer(["--no-db", "--fault-stall-rate", "1", "--stall-seconds", "30"])
+        let stalled = try stressTest(["--vus", "2", "--requests", "4", "--sync", "--timeout", "0.5"],
+                                     environment: environment(server.baseURL))
+        XCTAssertTrue(stalled.stdout.contains("Timeout: 4 (100.0%)"), stalled.all)
+    }
+
     func testZeroRecordsStillReports() throws {
         // The server dies before the run: every request is refused, and the files are still written.
         let server = try LambSimServer(["--no-db"])
