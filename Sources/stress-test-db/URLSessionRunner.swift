@@ -12,11 +12,12 @@ final class URLSessionRunner: LoadRunner, @unchecked Sendable {
     let configuration: EngineConfiguration
     private let session: URLSession
     private let state = Mutex(State())
-    private let startedAt = monotonicNanoseconds()
 
     private struct State {
         var started = 0
         var stopping = false
+        /// Set by `start()`: no request starts after it (duration mode).
+        var deadline: UInt64?
     }
 
     var connectionsOpened: Int? { nil }
@@ -38,6 +39,9 @@ final class URLSessionRunner: LoadRunner, @unchecked Sendable {
 
     func start() {
         let request = makeRequest()
+        if let duration = configuration.durationSeconds {
+            state.withLock { $0.deadline = monotonicNanoseconds() + UInt64(duration * 1e9) }
+        }
         Thread.detachNewThread { [self] in
             let group = DispatchGroup()
             for index in 0..<configuration.virtualUsers {
@@ -84,7 +88,7 @@ final class URLSessionRunner: LoadRunner, @unchecked Sendable {
         return state.withLock { state in
             if state.stopping { return false }
             if let limit = configuration.requestLimit, state.started >= limit { return false }
-            if let duration = configuration.durationSeconds, now >= startedAt + UInt64(duration * 1e9) { return false }
+            if let deadline = state.deadline, now >= deadline { return false }
             state.started += 1
             return true
         }
