@@ -138,6 +138,8 @@ public final class CurlEngine: @unchecked Sendable {
         let epoll: Int32
         let headers: HeaderList
         let body: UnsafeMutableRawBufferPointer
+        /// The URL parsed once; libcurl copies it for each transfer instead of parsing the string again.
+        let parsedURL: OpaquePointer?
         var shards: [Shard] = []
         var users: [VirtualUser] = []
         var runDeadline: UInt64?
@@ -160,6 +162,10 @@ public final class CurlEngine: @unchecked Sendable {
             headers = HeaderList(configuration.headers)
             body = UnsafeMutableRawBufferPointer.allocate(byteCount: max(configuration.body.count, 1), alignment: 1)
             body.copyBytes(from: configuration.body)
+            parsedURL = curl_url()
+            if let parsedURL, curl_url_set(parsedURL, CURLUPART_URL, configuration.url, 0) != CURLUE_OK {
+                throw EngineError("libcurl cannot parse the URL \(configuration.url)")
+            }
 
             var event = epoll_event()
             event.events = EPOLLIN.rawValue
@@ -176,7 +182,7 @@ public final class CurlEngine: @unchecked Sendable {
             users.reserveCapacity(configuration.virtualUsers)
             for index in 0..<configuration.virtualUsers {
                 let handle = try EasyHandle()
-                handle.set(CURLOPT_URL, configuration.url)
+                handle.set(CURLOPT_CURLU, pointer: UnsafeMutableRawPointer(parsedURL))
                 handle.set(CURLOPT_HTTPHEADER, list: headers.raw)
                 handle.setRequest(method: configuration.method, body: bodyView)
                 handle.setTimeout(seconds: configuration.timeoutSeconds)
@@ -195,6 +201,7 @@ public final class CurlEngine: @unchecked Sendable {
             for user in users where user.inFlight { curl_multi_remove_handle(user.shard.multi, user.handle.raw) }
             users.removeAll()
             for shard in shards { curl_multi_cleanup(shard.multi) }
+            curl_url_cleanup(parsedURL)
             close(epoll)
             body.deallocate()
         }
