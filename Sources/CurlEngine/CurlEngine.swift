@@ -82,6 +82,8 @@ public final class CurlEngine: @unchecked Sendable {
 
     /// One virtual user: its easy handle, reused for every request it sends, and its body buffer.
     fileprivate final class VirtualUser {
+        /// Body buffer capacity a VU keeps between requests.
+        static let keptCapacity = 64 << 10
         let index: Int
         let handle: EasyHandle
         let captureLimit: Int
@@ -298,7 +300,12 @@ public final class CurlEngine: @unchecked Sendable {
             inFlight += 1
             user.inFlight = true
             user.received = 0
-            user.captured.removeAll(keepingCapacity: true)
+            // The buffer is reused from request to request; one that a large answer grew is let go.
+            if user.captured.capacity > VirtualUser.keptCapacity {
+                user.captured = []
+            } else {
+                user.captured.removeAll(keepingCapacity: true)
+            }
             user.startedAt = now
             curl_multi_add_handle(user.shard.multi, user.handle.raw)
         }
@@ -337,7 +344,8 @@ public final class CurlEngine: @unchecked Sendable {
                 failure: failure,
                 failureDetail: failure == nil ? nil : handle.takeErrorMessage(code: code),
                 contentType: failure == nil ? handle.string(CURLINFO_CONTENT_TYPE) : nil,
-                body: failure == nil ? user.captured : [],
+                // A copy of exactly the body's size, so the VU's buffer stays its own.
+                body: failure == nil ? Array(user.captured[...]) : [],
                 bodyBytesReceived: failure == nil ? user.received : 0,
                 completedAtMicroseconds: wallClockMicroseconds(),
                 connectMilliseconds: Double(connectMicroseconds) / 1000,

@@ -24,7 +24,7 @@ extension Configuration {
             timeoutSeconds: timeoutSeconds,
             // Enough bytes for `responseMaxChars` scalars (4 bytes at most each), and enough
             // for the body scanner to find `model` and `error` in a large answer.
-            bodyCaptureBytes: responseMaxChars == 0 ? 64 << 20 : max(responseMaxChars * 4 + 4, 256 << 10),
+            bodyCaptureBytes: responseMaxChars == 0 ? 64 << 20 : max(responseMaxChars * 4 + 4, 64 << 10),
             tls: tls)
     }
 }

@@ -26,7 +26,10 @@ struct ResponseRecord {
     ///   - maxCharacters: cap on `response_text` in Unicode scalars; 0 is unlimited.
     ///   - trustStatus: the old tool's rule, a 2xx is a success whatever its body.
     init(_ result: RequestResult, maxCharacters: Int, trustStatus: Bool) {
-        self.result = result
+        // The body is read here, once; the record keeps the text, not the bytes (`--output` holds every record).
+        var stored = result
+        stored.body = []
+        self.result = stored
         let contentType = result.contentType?.lowercased() ?? ""
         let isJSON = contentType.hasPrefix("application/json")
         let isText = isJSON || contentType.hasPrefix("text/")

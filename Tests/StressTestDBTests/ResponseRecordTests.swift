@@ -10,6 +10,8 @@ final class ResponseRecordTests: XCTestCase {
         XCTAssertEqual(r.model, "gpt-4o-mini")
         XCTAssertEqual(r.responseText, #"{"id":"x","model":"gpt-4o-mini","choices":[]}"#)
         XCTAssertFalse(r.responseTruncated)
+        XCTAssertTrue(r.result.body.isEmpty, "the bytes are not kept once read")
+        XCTAssertEqual(r.result.bodyBytesReceived, 46)
     }
 
     func testErrorHiddenInA200IsAFailure() {
