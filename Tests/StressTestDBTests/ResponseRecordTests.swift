@@ -11,7 +11,7 @@ final class ResponseRecordTests: XCTestCase {
         XCTAssertEqual(r.responseText, #"{"id":"x","model":"gpt-4o-mini","choices":[]}"#)
         XCTAssertFalse(r.responseTruncated)
         XCTAssertTrue(r.result.body.isEmpty, "the bytes are not kept once read")
-        XCTAssertEqual(r.result.bodyBytesReceived, 46)
+        XCTAssertEqual(r.result.bodyBytesReceived, 45)
     }
 
     func testErrorHiddenInA200IsAFailure() {
