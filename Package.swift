@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "stress-test-db",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "stress-test-db", targets: ["stress-test-db"]),
         .executable(name: "lamb-sim", targets: ["lamb-sim"]),

@@ -45,6 +45,20 @@ final class EndToEndTests: BinaryTestCase {
         XCTAssertEqual(counters["completions"] as? Int, 300)
     }
 
+    func testResponsesAreWrittenWhileTheRunGoes() throws {
+        let server = try LambSimServer(["--no-db", "--latency-ms", "10"])
+        var midRun = 0
+        let output = try stressTest(["--vus", "4", "--duration", "2.5", "--responses", "live.jsonl"],
+                                    environment: environment(server.baseURL), onStart: { _ in
+            Thread.sleep(forTimeInterval: 1.5)
+            midRun = self.lines("live.jsonl").count
+        })
+        XCTAssertEqual(output.status, 0, output.all)
+        let total = lines("live.jsonl").count
+        XCTAssertGreaterThan(midRun, 50, "lines are on disk before the run ends")
+        XCTAssertLessThan(midRun, total)
+    }
+
     func testCSVIndexAcrossThreeAppendedRuns() throws {
         let server = try LambSimServer(["--no-db"])
         try stressTest(["--vus", "2", "--requests", "5", "--csv", "runs.csv"], environment: environment(server.baseURL))
