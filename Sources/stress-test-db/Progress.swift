@@ -20,8 +20,8 @@ struct ProgressLine {
     mutating func observe(_ record: ResponseRecord) { recentLatencies.append(record.latencyMilliseconds) }
 
     /// The line to show now, if one is due; p95 is over the records since the last line.
-    mutating func update(elapsed: Double, completed: Int, errors: Int, force: Bool = false) -> String? {
-        guard force || elapsed - lastShown >= interval else { return nil }
+    mutating func update(elapsed: Double, completed: Int, errors: Int) -> String? {
+        guard elapsed - lastShown >= interval else { return nil }
         let window = elapsed - lastShown
         let rate = window > 0 ? Double(completed - lastCompleted) / window : 0
         lastShown = elapsed

@@ -138,7 +138,7 @@ enum Main {
                 readFile: { path in
                     guard FileManager.default.fileExists(atPath: path) else { return nil }
                     guard let data = FileManager.default.contents(atPath: path) else {
-                        throw FileOutput.WriteError(description: "permission denied or not a file")
+                        throw FileOutput.FileError(description: "permission denied or not a file")
                     }
                     return String(decoding: data, as: UTF8.self)
                 })
