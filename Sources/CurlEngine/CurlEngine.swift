@@ -3,8 +3,8 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// Runs closed-loop virtual users over one `curl_multi` handle driven by
-/// `curl_multi_socket_action` and epoll, on one dedicated thread.
+/// Runs closed-loop virtual users on one dedicated thread: `curl_multi` handles (a shard
+/// per 32 VUs) driven by `curl_multi_socket_action` and one epoll set.
 ///
 /// Other threads only call `stop()`, which sets a flag and writes the eventfd;
 /// the loop thread owns every curl handle. Records leave through `results`.
@@ -15,7 +15,7 @@ public final class CurlEngine: @unchecked Sendable {
     private let stopRequested = Atomic<Bool>(false)
     private let wakeDescriptor: Int32
     private let done = DispatchSemaphore(value: 0)
-    private let statistics = Mutex(EngineCounters())
+    private let counterState = Mutex(EngineCounters())
     private let startFailure = Mutex<String?>(nil)
 
     /// Why the loop could not start, if it could not; the run then has no records.
@@ -46,7 +46,7 @@ public final class CurlEngine: @unchecked Sendable {
 
     deinit { close(wakeDescriptor) }
 
-    public var counters: EngineCounters { statistics.withLock { $0 } }
+    public var counters: EngineCounters { counterState.withLock { $0 } }
 
     /// Starts the loop thread. Records arrive on `results`, which closes when the run ends.
     public func start() {
@@ -379,7 +379,7 @@ public final class CurlEngine: @unchecked Sendable {
             guard !batch.isEmpty else { return }
             let opened = connectionsOpened
             let startedSoFar = started
-            engine.statistics.withLock {
+            engine.counterState.withLock {
                 $0.connectionsOpened = opened
                 $0.requestsStarted = startedSoFar
             }
