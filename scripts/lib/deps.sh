@@ -19,5 +19,6 @@ ensure_packages() {
 
 ensure_build_dependencies() {
     command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain first." >&2; exit 1; }
-    ensure_packages libcurl4-openssl-dev libsqlite3-dev pkg-config openssl python3
+    # sqlite3 (the CLI) and libcap2-bin (capsh) are used by tests; util-linux gives `script`.
+    ensure_packages libcurl4-openssl-dev libsqlite3-dev pkg-config openssl python3 sqlite3 libcap2-bin util-linux
 }
