@@ -86,10 +86,8 @@ public final class CurlEngine: @unchecked Sendable {
         static let keptCapacity = 64 << 10
         let index: Int
         let handle: EasyHandle
-        let captureLimit: Int
+        let body: BodySink
         unowned let shard: Shard
-        var captured: [UInt8] = []
-        var received = 0
         var startedAt: UInt64 = 0
         var inFlight = false
 
@@ -97,7 +95,8 @@ public final class CurlEngine: @unchecked Sendable {
             self.index = index
             self.shard = shard
             self.handle = handle
-            self.captureLimit = captureLimit
+            body = BodySink(limit: captureLimit)
+            handle.setWriteTarget(body)
         }
     }
 
@@ -194,7 +193,6 @@ public final class CurlEngine: @unchecked Sendable {
                 handle.set(CURLOPT_CLOSESOCKETDATA, pointer: me)
                 let user = VirtualUser(index: index, handle: handle, captureLimit: configuration.bodyCaptureBytes,
                                        shard: shards[index / Shard.size])
-                handle.setWriteFunction(writeCallback, data: Unmanaged.passUnretained(user).toOpaque())
                 users.append(user)
             }
         }
@@ -299,12 +297,12 @@ public final class CurlEngine: @unchecked Sendable {
             started += 1
             inFlight += 1
             user.inFlight = true
-            user.received = 0
+            user.body.received = 0
             // The buffer is reused from request to request; one that a large answer grew is let go.
-            if user.captured.capacity > VirtualUser.keptCapacity {
-                user.captured = []
+            if user.body.bytes.capacity > VirtualUser.keptCapacity {
+                user.body.bytes = []
             } else {
-                user.captured.removeAll(keepingCapacity: true)
+                user.body.bytes.removeAll(keepingCapacity: true)
             }
             user.startedAt = now
             curl_multi_add_handle(user.shard.multi, user.handle.raw)
@@ -345,8 +343,8 @@ public final class CurlEngine: @unchecked Sendable {
                 failureDetail: failure == nil ? nil : handle.takeErrorMessage(code: code),
                 contentType: failure == nil ? handle.string(CURLINFO_CONTENT_TYPE) : nil,
                 // A copy of exactly the body's size, so the VU's buffer stays its own.
-                body: failure == nil ? Array(user.captured[...]) : [],
-                bodyBytesReceived: failure == nil ? user.received : 0,
+                body: failure == nil ? Array(user.body.bytes[...]) : [],
+                bodyBytesReceived: failure == nil ? user.body.received : 0,
                 completedAtMicroseconds: wallClockMicroseconds(),
                 connectMilliseconds: Double(connectMicroseconds) / 1000,
                 firstByteMilliseconds: Double(handle.offset(CURLINFO_STARTTRANSFER_TIME_T)) / 1000,
@@ -447,18 +445,4 @@ private let timerCallback: curl_multi_timer_callback = { _, milliseconds, userDa
 private let closeSocketCallback: curl_closesocket_callback = { userData, fd in
     guard let userData else { return close(fd) }
     return Unmanaged<CurlEngine.EventLoop>.fromOpaque(userData).takeUnretainedValue().closeSocket(fd)
-}
-
-private let writeCallback: curl_write_callback = { data, size, count, userData in
-    let length = size * count
-    guard let userData, let data else { return length }
-    let user = Unmanaged<CurlEngine.VirtualUser>.fromOpaque(userData).takeUnretainedValue()
-    user.received += length
-    let room = user.captureLimit - user.captured.count
-    if room > 0 {
-        UnsafeRawPointer(data).withMemoryRebound(to: UInt8.self, capacity: length) {
-            user.captured.append(contentsOf: UnsafeBufferPointer(start: $0, count: min(room, length)))
-        }
-    }
-    return length
 }

@@ -30,10 +30,8 @@ public enum Probe {
             method: method, body: body.map { UnsafeRawBufferPointer(start: requestBody.baseAddress, count: $0.count) })
         handle.setTimeout(seconds: timeoutSeconds)
         handle.apply(tls)
-        let unmanaged = Unmanaged.passRetained(sink)
-        defer { unmanaged.release() }
-        handle.setWriteFunction(probeWriteCallback, data: unmanaged.toOpaque())
-        let code = curl_easy_perform(handle.raw)
+        handle.setWriteTarget(sink)
+        let code = withExtendedLifetime(sink) { curl_easy_perform(handle.raw) }
         let failure = FailureKind.from(
             curlCode: Int(code.rawValue), osErrno: Int32(handle.long(CURLINFO_OS_ERRNO)),
             connected: handle.offset(CURLINFO_CONNECT_TIME_T) > 0
@@ -46,23 +44,4 @@ public enum Probe {
             failureDetail: failure == nil ? nil : handle.takeErrorMessage(code: code)
         )
     }
-}
-
-private final class BodySink {
-    let limit: Int
-    var bytes: [UInt8] = []
-    init(limit: Int) { self.limit = limit }
-}
-
-private let probeWriteCallback: curl_write_callback = { data, size, count, userData in
-    let length = size * count
-    guard let userData, let data else { return length }
-    let sink = Unmanaged<BodySink>.fromOpaque(userData).takeUnretainedValue()
-    let room = sink.limit - sink.bytes.count
-    if room > 0 {
-        UnsafeRawPointer(data).withMemoryRebound(to: UInt8.self, capacity: length) {
-            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: min(room, length)))
-        }
-    }
-    return length
 }

@@ -64,7 +64,7 @@ struct LoadTest {
         }
         let summary = RunSummary(
             configuration: configuration, statistics: collected.statistics, startedAtMicroseconds: startedAtMicroseconds,
-            wallSeconds: collected.wallSeconds, embeddingModel: embeddingModel, interrupted: signals.interrupted)
+            wallSeconds: collected.wallSeconds, embeddingModel: embeddingModel, interrupted: signals.stoppedBySignal != nil)
         return report(summary, records: collected.records, writeFailure: collected.writeFailure, signal: signals.stoppedBySignal)
     }
 

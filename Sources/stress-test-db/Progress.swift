@@ -48,7 +48,7 @@ final class StopSignals: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
     private let lock = NSLock()
     private var received = 0
-    private(set) var stoppedBySignal: Int32?
+    private var firstSignal: Int32?
 
     func install(console: Console, onStop: @escaping @Sendable () -> Void) {
         for number in [SIGINT, SIGTERM] {
@@ -58,7 +58,7 @@ final class StopSignals: @unchecked Sendable {
                 lock.lock()
                 received += 1
                 let count = received
-                if stoppedBySignal == nil { stoppedBySignal = number }
+                if firstSignal == nil { firstSignal = number }
                 lock.unlock()
                 if count == 1 {
                     console.err("\nStopping: letting in-flight requests finish, then writing results (signal again to quit at once)\n")
@@ -73,10 +73,11 @@ final class StopSignals: @unchecked Sendable {
         }
     }
 
-    var interrupted: Bool {
+    /// The signal that stopped the run, if one did.
+    var stoppedBySignal: Int32? {
         lock.lock()
         defer { lock.unlock() }
-        return stoppedBySignal != nil
+        return firstSignal
     }
 
     func uninstall() {

@@ -27,4 +27,15 @@ class BinaryTestCase: XCTestCase {
         let bytes = [UInt8](FileManager.default.contents(atPath: path(name)) ?? Data())
         return bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
     }
+
+    /// Every line of a JSONL file, each of which must parse.
+    func records(_ name: String, file: StaticString = #filePath, line: UInt = #line) -> [[String: Any]] {
+        let bytes = [UInt8](FileManager.default.contents(atPath: path(name)) ?? Data())
+        if !bytes.isEmpty { XCTAssertEqual(bytes.last, UInt8(ascii: "\n"), "no torn last line", file: file, line: line) }
+        return bytes.split(separator: UInt8(ascii: "\n")).compactMap { lineBytes in
+            let object = try? JSONSerialization.jsonObject(with: Data(lineBytes)) as? [String: Any]
+            XCTAssertNotNil(object, "unparseable line: \(String(decoding: lineBytes.prefix(200), as: UTF8.self))", file: file, line: line)
+            return object
+        }
+    }
 }

@@ -5,10 +5,6 @@ import XCTest
 
 /// The real stress-test-db binary against a real lamb-sim on a fresh loopback port.
 final class EndToEndTests: BinaryTestCase {
-    func jsonLines(_ name: String) throws -> [[String: Any]] {
-        try lines(name).map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
-    }
-
     func testAllOutputsAgreeAndCountEveryRequest() throws {
         let server = try LambSimServer(["--latency-ms", "2"])
         let output = try stressTest(["--vus", "20", "--requests", "300", "--responses", "r.jsonl", "--csv", "r.csv",
@@ -18,7 +14,7 @@ final class EndToEndTests: BinaryTestCase {
         XCTAssertTrue(output.stdout.contains("Requests:     300 total"))
         XCTAssertTrue(output.stdout.contains("✓ Test completed"))
 
-        let records = try jsonLines("r.jsonl")
+        let records = records("r.jsonl")
         XCTAssertEqual(records.count, 300)
         XCTAssertEqual(records.filter { $0["success"] as? Bool == true }.count, 300)
         // SPEC's eight keys lead, in order (inside response_text quotes are escaped, so no false match).
@@ -90,7 +86,7 @@ final class EndToEndTests: BinaryTestCase {
                                     environment: environment(server.baseURL))
         XCTAssertEqual(output.status, 1, output.all)
         XCTAssertTrue(output.stdout.contains("⚠️  Warning: High error rate"), output.stdout)
-        let records = try jsonLines("e.jsonl")
+        let records = records("e.jsonl")
         XCTAssertEqual(records.count, 200)
         let failures = records.filter { $0["status_code"] as? Int == 503 }.count
         XCTAssertGreaterThan(failures, 20)
@@ -102,7 +98,7 @@ final class EndToEndTests: BinaryTestCase {
         let strict = try stressTest(["--vus", "2", "--requests", "10", "--responses", "s.jsonl"], environment: environment(server.baseURL))
         XCTAssertEqual(strict.status, 1)
         XCTAssertTrue(strict.stdout.contains("ErrorInResponse: 10 (100.0%)"), strict.stdout)
-        XCTAssertEqual(try jsonLines("s.jsonl").first?["error_detail"] as? String, "Internal server error: OpenAI API failure (injected)")
+        XCTAssertEqual(records("s.jsonl").first?["error_detail"] as? String, "Internal server error: OpenAI API failure (injected)")
         let trusting = try stressTest(["--vus", "2", "--requests", "10", "--trust-status"], environment: environment(server.baseURL))
         XCTAssertEqual(trusting.status, 0, trusting.all)
     }
@@ -123,7 +119,7 @@ final class EndToEndTests: BinaryTestCase {
         let output = try stressTest(["--vus", "3", "--requests", "9", "--endpoint-path", "/v1/chat/completions", "--no-auth",
                                      "--responses", "v1.jsonl"], environment: ["API_BASE_URL": server.baseURL])
         XCTAssertEqual(output.status, 0, output.all)
-        XCTAssertEqual(try jsonLines("v1.jsonl").filter { $0["status_code"] as? Int == 200 }.count, 9)
+        XCTAssertEqual(records("v1.jsonl").filter { $0["status_code"] as? Int == 200 }.count, 9)
         // Without --no-auth the same server refuses an unknown token: 401 is reported, not hidden.
         let refused = try stressTest(["--vus", "1", "--requests", "2", "--auth-token", "wrong"], environment: environment(server.baseURL))
         XCTAssertEqual(refused.status, 1)
@@ -160,7 +156,7 @@ final class EndToEndTests: BinaryTestCase {
         let output = try stressTest(["--vus", "10", "--requests", "100", "--sync", "--responses", "sync.jsonl"],
                                     environment: environment(server.baseURL))
         XCTAssertEqual(output.status, 0, output.all)
-        let records = try jsonLines("sync.jsonl")
+        let records = records("sync.jsonl")
         XCTAssertEqual(records.count, 100)
         XCTAssertTrue(records.allSatisfy { $0["model"] as? String == "lamb-sim-gpt-4o-mini" })
     }

@@ -5,17 +5,6 @@ import XCTest
 
 /// The tool keeps counting honestly while the target misbehaves, and stops cleanly when told to.
 final class ReliabilityTests: BinaryTestCase {
-    /// Every line of a JSONL file, each of which must parse.
-    func records(_ name: String, file: StaticString = #filePath, line: UInt = #line) -> [[String: Any]] {
-        let bytes = [UInt8](FileManager.default.contents(atPath: path(name)) ?? Data())
-        if !bytes.isEmpty { XCTAssertEqual(bytes.last, UInt8(ascii: "\n"), "no torn last line", file: file, line: line) }
-        return bytes.split(separator: UInt8(ascii: "\n")).compactMap { lineBytes in
-            let object = try? JSONSerialization.jsonObject(with: Data(lineBytes)) as? [String: Any]
-            XCTAssertNotNil(object, "unparseable line: \(String(decoding: lineBytes.prefix(200), as: UTF8.self))", file: file, line: line)
-            return object
-        }
-    }
-
     func csvRow(_ name: String) -> [String] {
         let text = (try? String(contentsOfFile: path(name), encoding: .utf8)) ?? ""
         return text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.last?.components(separatedBy: ",") ?? []

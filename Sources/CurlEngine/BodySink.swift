@@ -1,0 +1,33 @@
+import CCurl
+
+/// Where libcurl writes a response body: the first `limit` bytes are kept, every byte is counted.
+/// Shared by the engine's VUs and the probes; handed to libcurl as CURLOPT_WRITEDATA.
+final class BodySink {
+    let limit: Int
+    var bytes: [UInt8] = []
+    var received = 0
+
+    init(limit: Int) { self.limit = limit }
+
+    /// The write function to pair with an unretained pointer to a sink.
+    static let writeFunction: curl_write_callback = { data, size, count, userData in
+        let length = size * count
+        guard let userData, let data else { return length }
+        let sink = Unmanaged<BodySink>.fromOpaque(userData).takeUnretainedValue()
+        sink.received += length
+        let room = sink.limit - sink.bytes.count
+        if room > 0 {
+            UnsafeRawPointer(data).withMemoryRebound(to: UInt8.self, capacity: length) {
+                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: min(room, length)))
+            }
+        }
+        return length
+    }
+}
+
+extension EasyHandle {
+    /// Sends the body to `sink`, which must outlive the transfer.
+    func setWriteTarget(_ sink: BodySink) {
+        setWriteFunction(BodySink.writeFunction, data: Unmanaged.passUnretained(sink).toOpaque())
+    }
+}
