@@ -40,6 +40,5 @@ let package = Package(
         .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine", "TestSupport"]),
         .testTarget(name: "StressTestDBTests", dependencies: ["stress-test-db", "CurlEngine", "TestSupport"]),
         .testTarget(name: "LambSimTests", dependencies: ["lamb-sim", "CurlEngine", "TestSupport"]),
-    ],
-    swiftLanguageModes: [.v5]
+    ]
 )

@@ -15,9 +15,9 @@ final class EasyHandle {
         set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
         set(CURLOPT_NOSIGNAL, 1)
         set(CURLOPT_TCP_NODELAY, 1)
-        set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
+        try require(stdb_easy_setopt_long(raw, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)), "CURLOPT_HTTP_VERSION")
         // No proxy from the environment: every request goes where the user pointed it.
-        set(CURLOPT_NOPROXY, "*")
+        try require(stdb_easy_setopt_string(raw, CURLOPT_NOPROXY, "*"), "CURLOPT_NOPROXY")
     }
 
     deinit {
@@ -25,41 +25,51 @@ final class EasyHandle {
         errorBuffer.deallocate()
     }
 
+    /// Setters for options libcurl cannot refuse once the handle exists (flags, pointers it only stores).
     func set(_ option: CURLoption, _ value: Int) { _ = stdb_easy_setopt_long(raw, option, value) }
-    func set(_ option: CURLoption, _ value: String) { _ = stdb_easy_setopt_string(raw, option, value) }
     func set(_ option: CURLoption, pointer: UnsafeMutableRawPointer?) { _ = stdb_easy_setopt_pointer(raw, option, pointer) }
     func set(_ option: CURLoption, list: UnsafeMutablePointer<curl_slist>?) { _ = stdb_easy_setopt_slist(raw, option, list) }
-    func set(_ option: CURLoption, offset: Int) { _ = stdb_easy_setopt_off(raw, option, curl_off_t(offset)) }
+
+    /// For an option libcurl may refuse (an unsupported feature, out of memory, a bad value): a clear error.
+    func require(_ code: CURLcode, _ name: String) throws {
+        guard code == CURLE_OK else {
+            throw EngineError("libcurl refused \(name): \(String(cString: curl_easy_strerror(code)))")
+        }
+    }
+
+    func setURL(_ url: String) throws { try require(stdb_easy_setopt_string(raw, CURLOPT_URL, url), "the URL \(url)") }
+
+    /// A URL parsed once by `curl_url`, shared by many handles (libcurl copies it per transfer).
+    func setParsedURL(_ parsed: OpaquePointer) throws {
+        try require(stdb_easy_setopt_pointer(raw, CURLOPT_CURLU, UnsafeMutableRawPointer(parsed)), "CURLOPT_CURLU")
+    }
+
     func setWriteFunction(_ function: curl_write_callback, data: UnsafeMutableRawPointer?) {
         _ = stdb_easy_setopt_write_function(raw, CURLOPT_WRITEFUNCTION, function)
         set(CURLOPT_WRITEDATA, pointer: data)
     }
 
-    func setTimeout(seconds: Double) {
-        set(CURLOPT_TIMEOUT_MS, max(1, Int((seconds * 1000).rounded())))
+    func setTimeout(seconds: Double) throws {
+        try require(stdb_easy_setopt_long(raw, CURLOPT_TIMEOUT_MS, max(1, Int((seconds * 1000).rounded()))), "--timeout")
     }
 
-    func apply(_ tls: TLSOptions) {
-        if let path = tls.caCertificatePath { set(CURLOPT_CAINFO, path) }
+    func apply(_ tls: TLSOptions) throws {
+        if let path = tls.caCertificatePath {
+            try require(stdb_easy_setopt_string(raw, CURLOPT_CAINFO, path), "--cacert \(path)")
+        }
         if tls.insecure {
             set(CURLOPT_SSL_VERIFYPEER, 0)
             set(CURLOPT_SSL_VERIFYHOST, 0)
         }
     }
 
-    /// Method and body; the body is borrowed and must outlive the handle's use.
-    func setRequest(method: String, body: UnsafeRawBufferPointer?) {
+    /// The request method, for a request without a body or before `setBody`.
+    func setMethod(_ method: String) throws {
         switch method {
         case "GET": set(CURLOPT_HTTPGET, 1)
         case "HEAD": set(CURLOPT_NOBODY, 1)
-        case "POST":
-            set(CURLOPT_POST, 1)
-        default:
-            set(CURLOPT_CUSTOMREQUEST, method)
-        }
-        if let body {
-            set(CURLOPT_POSTFIELDSIZE_LARGE, offset: body.count)
-            set(CURLOPT_POSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: body.baseAddress))
+        case "POST": set(CURLOPT_POST, 1)
+        default: try require(stdb_easy_setopt_string(raw, CURLOPT_CUSTOMREQUEST, method), "the method \(method)")
         }
     }
 
@@ -99,8 +109,11 @@ enum CurlGlobal {
 /// A curl_slist of header lines, freed with its owner.
 final class HeaderList {
     private(set) var raw: UnsafeMutablePointer<curl_slist>?
-    init(_ lines: [String]) {
-        for line in lines { raw = curl_slist_append(raw, line) }
+    init(_ lines: [String]) throws {
+        for line in lines {
+            guard let appended = curl_slist_append(raw, line) else { throw EngineError("libcurl could not store a header") }
+            raw = appended
+        }
     }
     deinit { curl_slist_free_all(raw) }
 }

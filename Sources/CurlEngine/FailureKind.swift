@@ -41,7 +41,9 @@ public enum FailureKind: String, Sendable, CaseIterable {
              Int(CURLE_SSL_CRL_BADFILE.rawValue), Int(CURLE_USE_SSL_FAILED.rawValue),
              Int(CURLE_SSL_SHUTDOWN_FAILED.rawValue), Int(CURLE_SSL_CLIENTCERT.rawValue):
             return .tlsError
-        case Int(CURLE_GOT_NOTHING.rawValue), Int(CURLE_PARTIAL_FILE.rawValue):
+        // SEND_FAIL_REWIND: a kept-alive connection died after the request was written and the
+        // body cannot be rewound for a silent re-send (see `BodySource`): the server got it once.
+        case Int(CURLE_GOT_NOTHING.rawValue), Int(CURLE_PARTIAL_FILE.rawValue), Int(CURLE_SEND_FAIL_REWIND.rawValue):
             return .serverDisconnected
         case Int(CURLE_RECV_ERROR.rawValue), Int(CURLE_SEND_ERROR.rawValue):
             if osErrno == ECONNRESET || osErrno == EPIPE { return .connectionReset }

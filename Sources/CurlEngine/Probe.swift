@@ -15,23 +15,32 @@ public enum Probe {
         method: String, url: String, headers: [String] = [], timeoutSeconds: Double,
         body: [UInt8]? = nil, tls: TLSOptions = TLSOptions(), bodyLimit: Int = 1 << 20
     ) -> Response {
-        let handle: EasyHandle
-        do { handle = try EasyHandle() } catch {
+        do {
+            return try performChecked(method: method, url: url, headers: headers, timeoutSeconds: timeoutSeconds,
+                                      body: body, tls: tls, bodyLimit: bodyLimit)
+        } catch {
             return Response(statusCode: 0, body: [], failure: .transportError, failureDetail: "\(error)")
         }
-        let list = HeaderList(headers)
+    }
+
+    private static func performChecked(
+        method: String, url: String, headers: [String], timeoutSeconds: Double,
+        body: [UInt8]?, tls: TLSOptions, bodyLimit: Int
+    ) throws -> Response {
+        let handle = try EasyHandle()
+        let list = try HeaderList(headers + ["Expect:"])
         let sink = BodySink(limit: bodyLimit)
-        handle.set(CURLOPT_URL, url)
+        try handle.setURL(url)
         handle.set(CURLOPT_HTTPHEADER, list: list.raw)
-        let requestBody = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, body?.count ?? 0), alignment: 1)
-        defer { requestBody.deallocate() }
-        if let body { requestBody.copyBytes(from: body) }
-        handle.setRequest(
-            method: method, body: body.map { UnsafeRawBufferPointer(start: requestBody.baseAddress, count: $0.count) })
-        handle.setTimeout(seconds: timeoutSeconds)
-        handle.apply(tls)
+        try handle.setTimeout(seconds: timeoutSeconds)
+        try handle.apply(tls)
         handle.setWriteTarget(sink)
-        let code = withExtendedLifetime(sink) { curl_easy_perform(handle.raw) }
+        let bytes = body ?? []
+        let code = try bytes.withUnsafeBytes { buffer -> CURLcode in
+            let source = BodySource(buffer)
+            if body != nil { try handle.setBody(method: method, source: source) } else { try handle.setMethod(method) }
+            return withExtendedLifetime((sink, source, list)) { curl_easy_perform(handle.raw) }
+        }
         let failure = FailureKind.from(
             curlCode: Int(code.rawValue), osErrno: Int32(handle.long(CURLINFO_OS_ERRNO)),
             connected: handle.offset(CURLINFO_CONNECT_TIME_T) > 0

@@ -4,6 +4,10 @@ import Foundation
 ///
 /// The producer only appends under a short lock and signals, so the loop never
 /// waits for the consumer; the consumer takes everything pending at once.
+///
+/// An `NSCondition` rather than a `Mutex`: the consumer needs a blocking wait with a timeout,
+/// which Synchronization does not offer. `@unchecked Sendable` is sound because `pending` and
+/// `isClosed` are only touched with the condition's lock held.
 public final class ResultChannel: @unchecked Sendable {
     public enum Next {
         case results([RequestResult])

@@ -23,21 +23,26 @@ struct FaultPlan: Equatable {
     var status = 500
     var stallRate = 0.0
     var closeBeforeRate = 0.0
+    /// Like `closeBeforeRate`, but only for a request on a connection that already served one:
+    /// the case where an HTTP client may re-send the request on a fresh connection.
+    var closeKeptAliveRate = 0.0
     var closeMidBodyRate = 0.0
     var notJSONRate = 0.0
     var errorInBodyRate = 0.0
     var oversizedRate = 0.0
 
     var isEmpty: Bool {
-        [statusRate, stallRate, closeBeforeRate, closeMidBodyRate, notJSONRate, errorInBodyRate, oversizedRate]
+        [statusRate, stallRate, closeBeforeRate, closeKeptAliveRate, closeMidBodyRate, notJSONRate, errorInBodyRate, oversizedRate]
             .allSatisfy { $0 <= 0 }
     }
 
     /// The fault for a uniform draw in [0, 1): the fractions are laid end to end.
-    func pick(draw: Double) -> Fault {
+    /// `keptAlive`: the request is not the first on its connection.
+    func pick(draw: Double, keptAlive: Bool) -> Fault {
         var edge = 0.0
         let table: [(Double, Fault)] = [
             (statusRate, .status(status)), (stallRate, .stall), (closeBeforeRate, .closeBeforeResponse),
+            (keptAlive ? closeKeptAliveRate : 0, .closeBeforeResponse),
             (closeMidBodyRate, .closeMidBody), (notJSONRate, .notJSON), (errorInBodyRate, .errorInBody),
             (oversizedRate, .oversized),
         ]

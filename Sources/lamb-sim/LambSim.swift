@@ -67,6 +67,8 @@ struct LambSim: AsyncParsableCommand {
     var stallSeconds = 300.0
     @Option(help: "Fraction of chat requests whose connection is closed before any response.")
     var faultCloseRate = 0.0
+    @Option(help: "Fraction of chat requests arriving on a kept-alive connection (not its first request) that are answered by closing it, without a response byte.")
+    var faultCloseKeptAliveRate = 0.0
     @Option(help: "Fraction of chat requests whose connection is closed halfway through the body.")
     var faultMidBodyRate = 0.0
     @Option(help: "Fraction of chat requests answered 200 with an HTML (non-JSON) body.")
@@ -84,7 +86,8 @@ struct LambSim: AsyncParsableCommand {
             throw ValidationError("--latency-ms takes a number of milliseconds or a range like 20-80")
         }
         for (name, rate) in [("--fault-status-rate", faultStatusRate), ("--fault-stall-rate", faultStallRate),
-                             ("--fault-close-rate", faultCloseRate), ("--fault-mid-body-rate", faultMidBodyRate),
+                             ("--fault-close-rate", faultCloseRate), ("--fault-close-kept-alive-rate", faultCloseKeptAliveRate),
+                             ("--fault-mid-body-rate", faultMidBodyRate),
                              ("--fault-not-json-rate", faultNotJsonRate), ("--fault-error-rate", faultErrorRate),
                              ("--fault-oversized-rate", faultOversizedRate)] where !(0...1).contains(rate) {
             throw ValidationError("\(name) is a fraction between 0 and 1")
@@ -106,7 +109,7 @@ struct LambSim: AsyncParsableCommand {
             latencyMilliseconds: parseLatency(latencyMs)!,
             faults: FaultPlan(
                 statusRate: faultStatusRate, status: faultStatus, stallRate: faultStallRate,
-                closeBeforeRate: faultCloseRate, closeMidBodyRate: faultMidBodyRate, notJSONRate: faultNotJsonRate,
+                closeBeforeRate: faultCloseRate, closeKeptAliveRate: faultCloseKeptAliveRate, closeMidBodyRate: faultMidBodyRate, notJSONRate: faultNotJsonRate,
                 errorInBodyRate: faultErrorRate, oversizedRate: faultOversizedRate),
             stallSeconds: stallSeconds, oversizedBytes: oversizedBytes)
         let server = SimServer(settings: settings, store: store)
@@ -119,8 +122,8 @@ struct LambSim: AsyncParsableCommand {
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
                 let shownHost = host.contains(":") ? "[\(host)]" : host
-                print("lamb-sim listening on http://\(shownHost):\(bound)\(databaseNote)")
-                fflush(stdout)
+                // Unbuffered: whoever started the server reads this line to learn the port.
+                FileHandle.standardOutput.write(Data("lamb-sim listening on http://\(shownHost):\(bound)\(databaseNote)\n".utf8))
             },
             logger: logger
         )

@@ -6,6 +6,8 @@ import NIOCore
 struct SimContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     let channel: any Channel
+    /// The connection served a request before this one (set by `ConnectionTracker`).
+    var keptAlive = false
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -77,6 +79,8 @@ struct SimServer: Sendable {
     }
 
     private func chat(_ request: Request, context: SimContext, assistantID: String) async throws -> Response {
+        // Counted before any check or fault: what the clients actually sent.
+        stats.received.increment()
         let started = ContinuousClock.now
         let (response, completed) = try await answer(request, context: context, assistantID: assistantID)
         let elapsed = ContinuousClock.now - started
@@ -108,7 +112,7 @@ struct SimServer: Sendable {
             return failed(jsonResponse(.badRequest, #"{"detail":"messages is required"}"#))
         }
 
-        let fault = settings.faults.isEmpty ? .none : settings.faults.pick(draw: Double.random(in: 0..<1))
+        let fault = settings.faults.isEmpty ? .none : settings.faults.pick(draw: Double.random(in: 0..<1), keptAlive: context.keptAlive)
         switch fault {
         case .none:
             break
@@ -200,9 +204,12 @@ struct ConnectionTracker: RouterMiddleware {
 
     func handle(_ request: Request, context: SimContext, next: (Request, SimContext) async throws -> Response) async throws -> Response {
         let id = ObjectIdentifier(context.channel)
+        var context = context
         if stats.isNewConnection(id) {
             let stats = stats
             context.channel.closeFuture.whenComplete { _ in stats.connectionClosed(id) }
+        } else {
+            context.keptAlive = true
         }
         return try await next(request, context)
     }

@@ -11,6 +11,8 @@ final class SimStats: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Chat requests received, counted before any check or fault.
+    let received = Counter()
     /// Service times kept for percentiles; beyond this the oldest are overwritten.
     private let serviceTimeWindow = 200_000
 
@@ -45,7 +47,7 @@ final class SimStats: Sendable {
         let total = snapshot.byStatus.values.reduce(0, +)
         let rows = (try? store?.chatRowCount()) ?? 0
         return """
-            {"requests":\(total),"requests_by_status":{\(statuses)},"completions":\(snapshot.completions),\
+            {"received":\(received.current),"requests":\(total),"requests_by_status":{\(statuses)},"completions":\(snapshot.completions),\
             "chat_rows":\(rows),"chat_rows_written":\(store?.chatRowsWritten.current ?? 0),\
             "sqlite_busy_waits":\(store?.busyWaits.current ?? 0),\
             "open_connections":\(snapshot.openConnections.count),\

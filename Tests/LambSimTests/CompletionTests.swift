@@ -32,16 +32,6 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(SSE.event("a\nb"), "data: a\ndata: b\n\n")
     }
 
-    func testFaultPlanLaysFractionsEndToEnd() {
-        let plan = FaultPlan(statusRate: 0.1, status: 503, stallRate: 0.2, closeBeforeRate: 0, closeMidBodyRate: 0.1)
-        XCTAssertEqual(plan.pick(draw: 0.05), .status(503))
-        XCTAssertEqual(plan.pick(draw: 0.15), .stall)
-        XCTAssertEqual(plan.pick(draw: 0.35), .closeMidBody)
-        XCTAssertEqual(plan.pick(draw: 0.45), .none)
-        XCTAssertTrue(FaultPlan().isEmpty)
-        XCTAssertFalse(plan.isEmpty)
-    }
-
     func testFormAndLatencyParsing() {
         XCTAssertEqual(parseForm("email=a%40b.c&password=p+w"), ["email": "a@b.c", "password": "p w"])
         XCTAssertEqual(parseLatency("50"), 50...50)

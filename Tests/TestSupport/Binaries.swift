@@ -12,6 +12,12 @@ public let productsDirectory: URL = {
 
 public func binary(_ name: String) -> URL { productsDirectory.appendingPathComponent(name) }
 
+/// A file in `Tests/Fixtures`, found from this source file's place in the checkout.
+public func fixture(_ name: String) -> URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures").appendingPathComponent(name)
+}
+
 /// What a finished process left behind.
 public struct ProcessOutput {
     public var status: Int32
@@ -46,8 +52,8 @@ public func runProcess(
     if let directory { process.currentDirectoryURL = directory }
     let folder = makeTemporaryFolder("proc")
     let outURL = folder.appendingPathComponent("out"), errURL = folder.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let outHandle = try FileHandle(forWritingTo: outURL), errHandle = try FileHandle(forWritingTo: errURL)
     process.standardOutput = outHandle
     process.standardError = errHandle

@@ -1,3 +1,4 @@
+import CurlEngine
 import Foundation
 
 /// A real lamb-sim process on a free loopback port, stopped when released.
@@ -34,6 +35,16 @@ public final class LambSimServer {
         }
         process.terminate()
         throw NSError(domain: "LambSimServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "lamb-sim did not start: \(String(decoding: buffer, as: UTF8.self))"])
+    }
+
+    /// `GET /stats`, parsed: the server's own counters (`received`, `requests`, `chat_rows`, ...).
+    public func stats() throws -> [String: Any] {
+        let response = Probe.perform(method: "GET", url: baseURL + "/stats", timeoutSeconds: 10)
+        guard response.statusCode == 200,
+              let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
+            throw NSError(domain: "LambSimServer", code: 2, userInfo: [NSLocalizedDescriptionKey: "GET /stats failed: \(response)"])
+        }
+        return object
     }
 
     public func stop() {

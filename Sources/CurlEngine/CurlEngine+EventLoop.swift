@@ -1,0 +1,244 @@
+import CCurl
+import Glibc
+
+extension CurlEngine {
+    /// The loop thread's state: the libcurl handles, the epoll set, and the values that decide
+    /// (`Scheduler`, `EpollRegistry`, `ShardTimers`). Everything here applies their decisions.
+    final class EventLoop {
+        unowned let engine: CurlEngine
+        let epoll: Int32
+        let headers: HeaderList
+        let body: UnsafeMutableRawBufferPointer
+        /// The URL parsed once; libcurl copies it for each transfer instead of parsing the string again.
+        let parsedURL: OpaquePointer
+        var shards: [Shard] = []
+        var users: [VirtualUser] = []
+        var scheduler: Scheduler
+        var registry = EpollRegistry()
+        var timers: ShardTimers
+        /// Shards that ran socket_action since the last look for finished transfers.
+        private var dirtyShards: [Int] = []
+        private var isDirty: [Bool]
+        var batch: [RequestResult] = []
+        var connectionsOpened = 0
+
+        init(engine: CurlEngine) throws {
+            self.engine = engine
+            let configuration = engine.configuration
+            let shardCount = (configuration.virtualUsers + Shard.size - 1) / Shard.size
+            scheduler = Scheduler(
+                virtualUsers: configuration.virtualUsers, requestLimit: configuration.requestLimit,
+                durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
+                startAt: monotonicNanoseconds())
+            timers = ShardTimers(shards: shardCount)
+            isDirty = [Bool](repeating: false, count: shardCount)
+            // "Expect:" off: libcurl would otherwise wait for a 100 Continue before a large body.
+            headers = try HeaderList(configuration.headers + ["Expect:"])
+            body = UnsafeMutableRawBufferPointer.allocate(byteCount: max(configuration.body.count, 1), alignment: 1)
+            body.copyBytes(from: configuration.body)
+            guard let parsed = curl_url() else {
+                body.deallocate()
+                throw EngineError("libcurl could not allocate a URL handle")
+            }
+            parsedURL = parsed
+            epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+            // From here on, deinit releases what init made.
+            guard epoll >= 0 else { throw EngineError("epoll_create1 failed: \(String(cString: strerror(errno)))") }
+            let parseCode = curl_url_set(parsedURL, CURLUPART_URL, configuration.url, 0)
+            guard parseCode == CURLUE_OK else {
+                throw EngineError("libcurl cannot parse the URL \(configuration.url): \(String(cString: curl_url_strerror(parseCode)))")
+            }
+            var event = epoll_event()
+            event.events = EPOLLIN.rawValue
+            event.data.fd = engine.wakeDescriptor
+            guard epoll_ctl(epoll, EPOLL_CTL_ADD, engine.wakeDescriptor, &event) == 0 else {
+                throw EngineError("epoll_ctl could not watch the wake-up descriptor: \(String(cString: strerror(errno)))")
+            }
+            for index in 0..<shardCount {
+                let members = min(Shard.size, configuration.virtualUsers - index * Shard.size)
+                shards.append(try Shard(index: index, loop: self, virtualUsers: members))
+            }
+            let bodyView = UnsafeRawBufferPointer(start: body.baseAddress, count: configuration.body.count)
+            users.reserveCapacity(configuration.virtualUsers)
+            for index in 0..<configuration.virtualUsers {
+                users.append(try makeUser(index, body: bodyView))
+            }
+        }
+
+        private func makeUser(_ index: Int, body: UnsafeRawBufferPointer) throws -> VirtualUser {
+            let configuration = engine.configuration
+            let handle = try EasyHandle()
+            try handle.setParsedURL(parsedURL)
+            handle.set(CURLOPT_HTTPHEADER, list: headers.raw)
+            try handle.setTimeout(seconds: configuration.timeoutSeconds)
+            try handle.apply(configuration.tls)
+            handle.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: index + 1))
+            _ = stdb_easy_setopt_closesocket_function(handle.raw, loopCloseSocketCallback)
+            handle.set(CURLOPT_CLOSESOCKETDATA, pointer: Unmanaged.passUnretained(self).toOpaque())
+            let user = VirtualUser(index: index, handle: handle, captureLimit: configuration.bodyCaptureBytes,
+                                   body: body, shard: shards[index / Shard.size])
+            try handle.setBody(method: configuration.method, source: user.request)
+            return user
+        }
+
+        /// Teardown order, and why it is safe: every easy handle leaves its multi first. The easy
+        /// handles are freed with `users`, but their kept-alive connections belong to the multi
+        /// handles, and `curl_multi_cleanup` closes them through the close-socket callback, which
+        /// points at this loop (unretained) and still finds it whole here, inside `deinit`, with
+        /// the registry and the epoll descriptor open. The socket and timer callbacks point at the
+        /// shards, which `shards` keeps alive until after the cleanup. epoll is closed last.
+        deinit {
+            for user in users { curl_multi_remove_handle(user.shard.multi, user.handle.raw) }
+            users.removeAll()
+            for shard in shards { curl_multi_cleanup(shard.multi) }
+            shards.removeAll()
+            curl_url_cleanup(parsedURL)
+            if epoll >= 0 { close(epoll) }
+            body.deallocate()
+        }
+
+        func run() {
+            for action in scheduler.begin(now: monotonicNanoseconds()) { apply(action) }
+            flush()
+            let maxEvents = 512
+            var events = [epoll_event](repeating: epoll_event(), count: maxEvents)
+            while !scheduler.isFinished {
+                let now = monotonicNanoseconds()
+                noticeStop(now: now)
+                if let action = scheduler.tick(now: now) {
+                    apply(action)
+                    continue
+                }
+                let timeout = Self.milliseconds(until: [scheduler.nextDeadline, timers.earliest()].compactMap { $0 }.min(), now: now)
+                let count = epoll_wait(epoll, &events, Int32(maxEvents), timeout)
+                for event in events.prefix(Int(max(0, count))) { dispatch(event) }
+                for shard in timers.takeDue(now: monotonicNanoseconds()) { shards[shard].action(CURL_SOCKET_TIMEOUT, 0) }
+                noticeStop(now: monotonicNanoseconds())
+                collectFinished()
+                flush()
+            }
+            flush()
+        }
+
+        private func noticeStop(now: UInt64) {
+            if !scheduler.stopping, engine.stopRequested.load(ordering: .acquiring) { scheduler.stop(now: now) }
+        }
+
+        /// Milliseconds epoll may sleep: to the deadline, and at most 250 so a stop request is seen.
+        static func milliseconds(until deadline: UInt64?, now: UInt64) -> Int32 {
+            guard let deadline else { return 250 }
+            if deadline <= now { return 0 }
+            return Int32(min(250, (deadline - now + 999_999) / 1_000_000))
+        }
+
+        private func dispatch(_ event: epoll_event) {
+            let fd = event.data.fd
+            if fd == engine.wakeDescriptor {
+                var value: UInt64 = 0
+                _ = read(fd, &value, 8)
+                return
+            }
+            switch registry.fired(fd: fd, events: event.events) {
+            case .deliver(let shard, let flags): shards[shard].action(fd, flags)
+            case .dropIdle(let change): apply(change)
+            }
+        }
+
+        func markDirty(_ shard: Shard) {
+            guard !isDirty[shard.index] else { return }
+            isDirty[shard.index] = true
+            dirtyShards.append(shard.index)
+        }
+
+        private func collectFinished() {
+            while let index = dirtyShards.popLast() {
+                isDirty[index] = false
+                let multi = shards[index].multi
+                var remaining: Int32 = 0
+                while let message = curl_multi_info_read(multi, &remaining) {
+                    guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+                    var privateData: UnsafeMutableRawPointer?
+                    _ = stdb_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &privateData)
+                    let user = users[Int(bitPattern: privateData) - 1]
+                    let code = stdb_msg_result(message)
+                    curl_multi_remove_handle(multi, easy)
+                    batch.append(record(user, code: code))
+                    if let next = scheduler.finished(virtualUser: user.index, now: monotonicNanoseconds()) { apply(next) }
+                }
+            }
+        }
+
+        private func apply(_ action: Scheduler.Action) {
+            switch action {
+            case .start(let index, let scheduledAt):
+                let user = users[index]
+                user.rewind()
+                user.scheduledAt = scheduledAt
+                user.sentAt = monotonicNanoseconds()
+                let code = curl_multi_add_handle(user.shard.multi, user.handle.raw)
+                guard code == CURLM_OK else {
+                    // Never a silent hang: the request is recorded as failed and the run stops.
+                    let message = "libcurl refused a transfer (curl_multi_add_handle: \(String(cString: curl_multi_strerror(code))))"
+                    batch.append(unsentRecord(user, detail: message))
+                    scheduler.failedToStart(virtualUser: index)
+                    stopForFailure(message)
+                    return
+                }
+                markDirty(user.shard)
+            case .abort(let aborted):
+                for index in aborted {
+                    let user = users[index]
+                    curl_multi_remove_handle(user.shard.multi, user.handle.raw)
+                    batch.append(abortedRecord(user))
+                }
+            }
+        }
+
+        private func apply(_ change: EpollRegistry.Change) {
+            var event = epoll_event()
+            let result: Int32
+            switch change {
+            case .add(let fd, let events), .modify(let fd, let events):
+                event.events = events
+                event.data.fd = fd
+                let first = change == .add(fd: fd, events: events) ? EPOLL_CTL_ADD : EPOLL_CTL_MOD
+                if epoll_ctl(epoll, first, fd, &event) == 0 { return }
+                // Out of step with the kernel (a descriptor number reused): say it the other way.
+                guard errno == EEXIST || errno == ENOENT else { result = -1; break }
+                result = epoll_ctl(epoll, first == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event)
+            case .remove(let fd):
+                // Already gone from the set (closed, or never added) is what removal wants.
+                result = epoll_ctl(epoll, EPOLL_CTL_DEL, fd, nil) == 0 || errno == ENOENT || errno == EBADF ? 0 : -1
+            }
+            if result != 0 { stopForFailure("epoll_ctl failed (\(change)): \(String(cString: strerror(errno)))") }
+        }
+
+        /// The engine cannot go on correctly: say why, and stop as Ctrl-C would (nothing is lost).
+        private func stopForFailure(_ message: String) {
+            engine.fail(message)
+            scheduler.stop(now: monotonicNanoseconds())
+        }
+
+        func watch(_ fd: Int32, what: Int32, shard: Int) {
+            if let change = registry.want(fd: fd, what: what, shard: shard) { apply(change) }
+        }
+
+        /// libcurl closes a socket: forget what epoll had for its descriptor number before it is reused.
+        func closeSocket(_ fd: Int32) -> Int32 {
+            if let change = registry.closing(fd: fd) { apply(change) }
+            return close(fd)
+        }
+
+        func flush() {
+            guard !batch.isEmpty else { return }
+            let opened = connectionsOpened
+            let started = scheduler.started
+            engine.counterState.withLock {
+                $0.connectionsOpened = opened
+                $0.requestsStarted = started
+            }
+            engine.results.push(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+}

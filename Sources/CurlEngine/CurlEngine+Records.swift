@@ -1,0 +1,47 @@
+import CCurl
+
+extension CurlEngine.EventLoop {
+    /// The record of a finished transfer, read from its handle on the loop thread.
+    func record(_ user: CurlEngine.VirtualUser, code: CURLcode) -> RequestResult {
+        let end = monotonicNanoseconds()
+        let handle = user.handle
+        let connects = handle.long(CURLINFO_NUM_CONNECTS)
+        let connectMicroseconds = handle.offset(CURLINFO_CONNECT_TIME_T)
+        let failure = FailureKind.from(
+            curlCode: Int(code.rawValue), osErrno: Int32(handle.long(CURLINFO_OS_ERRNO)),
+            connected: connectMicroseconds > 0 || connects == 0
+        )
+        connectionsOpened += connects
+        return RequestResult(
+            statusCode: failure == nil ? handle.long(CURLINFO_RESPONSE_CODE) : 0,
+            latencyMilliseconds: Double(end - user.scheduledAt) / 1e6,
+            failure: failure,
+            failureDetail: failure == nil ? nil : handle.takeErrorMessage(code: code),
+            contentType: failure == nil ? handle.string(CURLINFO_CONTENT_TYPE) : nil,
+            // A copy of exactly the body's size, so the VU's buffer stays its own.
+            body: failure == nil ? Array(user.response.bytes[...]) : [],
+            bodyBytesReceived: failure == nil ? user.response.received : 0,
+            completedAtMicroseconds: wallClockMicroseconds(),
+            connectMilliseconds: Double(connectMicroseconds) / 1000,
+            firstByteMilliseconds: Double(handle.offset(CURLINFO_STARTTRANSFER_TIME_T)) / 1000,
+            bytesSent: handle.long(CURLINFO_REQUEST_SIZE) + handle.offset(CURLINFO_SIZE_UPLOAD_T),
+            newConnections: connects,
+            virtualUser: user.index
+        )
+    }
+
+    /// Past the stop grace: a request still in flight is recorded as aborted, not dropped.
+    func abortedRecord(_ user: CurlEngine.VirtualUser) -> RequestResult {
+        RequestResult(
+            statusCode: 0, latencyMilliseconds: Double(monotonicNanoseconds() - user.scheduledAt) / 1e6,
+            failure: .aborted, failureDetail: "stopped before the response completed",
+            completedAtMicroseconds: wallClockMicroseconds(), virtualUser: user.index)
+    }
+
+    /// A request libcurl would not take: recorded as failed, with libcurl's reason.
+    func unsentRecord(_ user: CurlEngine.VirtualUser, detail: String) -> RequestResult {
+        RequestResult(
+            statusCode: 0, latencyMilliseconds: 0, failure: .transportError, failureDetail: detail,
+            completedAtMicroseconds: wallClockMicroseconds(), virtualUser: user.index)
+    }
+}

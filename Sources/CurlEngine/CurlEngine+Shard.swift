@@ -1,0 +1,96 @@
+import CCurl
+import Glibc
+
+extension CurlEngine {
+    /// One virtual user: its easy handle, reused for every request it sends, and its body buffers.
+    final class VirtualUser {
+        /// Response buffer capacity a VU keeps between requests.
+        static let keptCapacity = 64 << 10
+        let index: Int
+        let handle: EasyHandle
+        let response: BodySink
+        let request: BodySource
+        unowned let shard: Shard
+        /// When the request was due (latency counts from here) and when it was handed to libcurl.
+        var scheduledAt: UInt64 = 0
+        var sentAt: UInt64 = 0
+
+        init(index: Int, handle: EasyHandle, captureLimit: Int, body: UnsafeRawBufferPointer, shard: Shard) {
+            self.index = index
+            self.shard = shard
+            self.handle = handle
+            response = BodySink(limit: captureLimit)
+            request = BodySource(body)
+            handle.setWriteTarget(response)
+        }
+
+        /// Ready for the next request: the body read from its start, the response buffer emptied.
+        func rewind() {
+            request.offset = 0
+            response.received = 0
+            // The buffer is reused from request to request; one that a large answer grew is let go.
+            if response.bytes.capacity > Self.keptCapacity {
+                response.bytes = []
+            } else {
+                response.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    /// One `curl_multi` and the VUs on it. libcurl looks for a reusable connection by walking
+    /// every connection to the host in its multi's cache, so one multi for thousands of VUs costs
+    /// O(VUs) per request; shards of a few dozen keep that walk short. One thread drives them all.
+    final class Shard {
+        static let size = 32
+        let index: Int
+        let multi: UnsafeMutableRawPointer
+        unowned let loop: EventLoop
+
+        init(index: Int, loop: EventLoop, virtualUsers: Int) throws {
+            guard let multi = curl_multi_init() else { throw EngineError("libcurl could not create a multi handle") }
+            self.index = index
+            self.multi = multi
+            self.loop = loop
+            let me = Unmanaged.passUnretained(self).toOpaque()
+            _ = stdb_multi_setopt_socket_function(multi, shardSocketCallback)
+            _ = stdb_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me)
+            _ = stdb_multi_setopt_timer_function(multi, shardTimerCallback)
+            _ = stdb_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me)
+            // One kept-alive connection per VU: with at most one request in flight each,
+            // a cache this size never has to close a connection a VU will want back.
+            _ = stdb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, virtualUsers)
+        }
+
+        /// Lets libcurl act on a socket event (or, with CURL_SOCKET_TIMEOUT, on its timer).
+        func action(_ fd: Int32, _ flags: Int32) {
+            var running: Int32 = 0
+            // The only failures are a bad handle or out of memory; either shows as transfers
+            // that never finish, which the per-request timeout still ends.
+            _ = curl_multi_socket_action(multi, fd, flags, &running)
+            loop.markDirty(self)
+        }
+    }
+}
+
+// The C callbacks: each finds its Swift owner through an unretained pointer that lives as long
+// as the loop (see `EventLoop.deinit` for the order of teardown).
+
+private let shardSocketCallback: curl_socket_callback = { _, fd, what, userData, _ in
+    guard let userData else { return 0 }
+    let shard = Unmanaged<CurlEngine.Shard>.fromOpaque(userData).takeUnretainedValue()
+    shard.loop.watch(fd, what: what, shard: shard.index)
+    return 0
+}
+
+private let shardTimerCallback: curl_multi_timer_callback = { _, milliseconds, userData in
+    guard let userData else { return 0 }
+    let shard = Unmanaged<CurlEngine.Shard>.fromOpaque(userData).takeUnretainedValue()
+    let deadline = milliseconds < 0 ? nil : monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
+    shard.loop.timers.set(shard.index, to: deadline)
+    return 0
+}
+
+let loopCloseSocketCallback: curl_closesocket_callback = { userData, fd in
+    guard let userData else { return close(fd) }
+    return Unmanaged<CurlEngine.EventLoop>.fromOpaque(userData).takeUnretainedValue().closeSocket(fd)
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+
+/// The root command: subcommands, with `run` the default so the bare command is the Python tool's.
+struct StressTestDB: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stress-test-db",
+        abstract: "Load-test a LAMB server's assistant chat endpoint with concurrent virtual users.",
+        subcommands: [RunCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
+}
+
+@main
+enum Main {
+    /// Exit status: what the command says; 0 after help; 2 for a malformed command line (with usage).
+    static func main() {
+        // The bare command's help is the run's, flag by flag, as the Python tool's was.
+        if ["--help", "-h"].contains(CommandLine.arguments.dropFirst().first ?? ""), CommandLine.arguments.count == 2 {
+            print(StressTestDB.helpMessage(for: RunCommand.self))
+            exit(0)
+        }
+        do {
+            var command = try StressTestDB.parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let message = StressTestDB.fullMessage(for: error)
+            if StressTestDB.exitCode(for: error) == .success {
+                print(message)
+                exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            exit(2)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+
+/// The flags of a run, written once: each option's name, help and default live here and nowhere
+/// else. `Configuration.resolve` reads these structs directly.
+struct LoadOptions: ParsableArguments {
+    @Option(name: .customLong("vus"), help: "Number of concurrent virtual users (required).")
+    var vus: Int
+    @Option(help: ArgumentHelp("Total requests to send (use with --vus or --duration).", valueName: "N"))
+    var requests: Int?
+    @Option(help: ArgumentHelp("Test duration in seconds (use instead of --requests).", valueName: "SECONDS"))
+    var duration: Double?
+    @Option(help: ArgumentHelp("Request timeout in seconds.", valueName: "SECONDS"))
+    var timeout: Double = 120
+    @Option(help: ArgumentHelp("Custom prompt/message to send with each request (default: \"Hello\").", valueName: "STRING"))
+    var prompt: String?
+    @Flag(name: .customLong("async"), help: "Use the libcurl event-loop runner (reuses connections; recommended for high VU) (default).")
+    var asyncRunner = false
+    @Flag(help: "Use the URLSession runner instead (for comparison with the default).")
+    var sync = false
+}
+
+struct TargetOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Load env vars from a .env file.", valueName: "FILE"))
+    var envFile: String?
+    @Option(help: ArgumentHelp("Override API base URL.", valueName: "URL"))
+    var apiBaseUrl: String?
+    @Option(help: ArgumentHelp("Override endpoint path (supports {assistant_id}).", valueName: "PATH"))
+    var endpointPath: String?
+    @Option(help: ArgumentHelp("Assistant id (overrides ASSISTANT_ID).", valueName: "ID"))
+    var assistantId: String?
+    @Option(help: ArgumentHelp("Override bearer token (overrides JWT_TOKEN).", valueName: "TOKEN"))
+    var authToken: String?
+    @Flag(help: "Disable Authorization header.")
+    var noAuth = false
+    @Flag(help: "Skip server readiness check.")
+    var noCheck = false
+    @Option(help: ArgumentHelp("Trust the certificates in this PEM file for https targets.", valueName: "FILE"))
+    var cacert: String?
+    @Flag(help: "Do not verify https certificates (prints a warning).")
+    var insecure = false
+}
+
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Save JSON summary and raw results.", valueName: "FILE"))
+    var output: String?
+    @Option(help: ArgumentHelp("Append per-request responses as JSON Lines.", valueName: "FILE"))
+    var responses: String?
+    @Option(help: ArgumentHelp("Append a summary row to CSV.", valueName: "FILE"))
+    var csv: String?
+    @Option(help: ArgumentHelp("Max response body characters to store per request (0 = unlimited).", valueName: "N"))
+    var responseMaxChars: Int?
+    @Flag(help: "Count every 2xx as a success, as the Python tool did (ignore an \"error\" in the body or an empty body).")
+    var trustStatus = false
+    @Flag(help: "Print detailed progress logs.")
+    var verbose = false
+    @Flag(help: "Do not show the live progress line on stderr.")
+    var noProgress = false
+}
+
+/// Everything a single run takes on the command line.
+struct RunOptions: ParsableArguments {
+    @OptionGroup(title: "Load") var load: LoadOptions
+    @OptionGroup(title: "Target") var target: TargetOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+
+    func validate() throws {
+        guard load.vus >= 1 else { throw ValidationError("--vus must be at least 1 (got \(load.vus)).") }
+        guard load.requests != nil || load.duration != nil else {
+            throw ValidationError("give --requests N or --duration SECONDS (or both: whichever is reached first ends the run).")
+        }
+        if let requests = load.requests, requests < 1 { throw ValidationError("--requests must be at least 1 (got \(requests)).") }
+        if let duration = load.duration, !(duration > 0 && duration.isFinite) {
+            throw ValidationError("--duration must be a positive number of seconds (got \(duration)).")
+        }
+        guard load.timeout > 0 && load.timeout.isFinite else {
+            throw ValidationError("--timeout must be a positive number of seconds (got \(load.timeout)).")
+        }
+        if let chars = output.responseMaxChars, chars < 0 {
+            throw ValidationError("--response-max-chars must be 0 (unlimited) or more (got \(chars)).")
+        }
+        if load.sync && load.asyncRunner { throw ValidationError("--sync and --async choose different runners; give one.") }
+        if target.noAuth && target.authToken != nil { throw ValidationError("--no-auth and --auth-token contradict each other; give one.") }
+        if load.vus > 100_000 { throw ValidationError("--vus above 100000 is not supported on one machine (got \(load.vus)).") }
+    }
+}

@@ -1,0 +1,126 @@
+import CurlEngine
+import Foundation
+
+extension Configuration {
+    static let defaultEnvFiles = [".env", "backend/.env", "lamb-kb-server-stable/backend/.env"]
+    static let requiredVariables = ["API_BASE_URL", "JWT_TOKEN", "ASSISTANT_ID"]
+    static let defaultMaxChars = 10_000
+    static let defaultEndpointPath = "/creator/assistant/{assistant_id}/chat/completions"
+
+    /// SPEC section 1 as a pure function of the flags, the environment and the files `readFile`
+    /// returns (nil for a file that does not exist; it throws for one that cannot be read).
+    static func resolve(
+        options: RunOptions, environment processEnvironment: [String: String],
+        readFile: (String) throws -> String?
+    ) throws -> Configuration {
+        let settings = try Settings.load(envFile: options.target.envFile, environment: processEnvironment, readFile: readFile)
+        let target = try resolveTarget(options.target, settings)
+        try checkTLS(options, readFile: readFile)
+        let load = options.load, output = options.output
+        return Configuration(
+            baseURL: target.baseURL, assistantID: target.assistantID, token: target.token, requestURL: target.requestURL,
+            virtualUsers: load.vus, requestLimit: load.requests, durationSeconds: load.duration,
+            timeoutSeconds: load.timeout, responseMaxChars: output.responseMaxChars ?? settings.responseMaxChars,
+            readinessCheck: !(options.target.noCheck || settings.noServerCheck),
+            prompt: load.prompt ?? settings["STRESS_PROMPT"] ?? "Hello",
+            runner: load.sync ? .urlSession : .curl, verbose: output.verbose, progress: !output.noProgress,
+            outputPath: output.output, responsesPath: output.responses, csvPath: output.csv,
+            trustStatus: output.trustStatus,
+            tls: TLSOptions(caCertificatePath: options.target.cacert, insecure: options.target.insecure),
+            embeddingsConfigURL: settings["EMBEDDINGS_CONFIG_URL"] ?? settings["KB_EMBEDDINGS_CONFIG_URL"],
+            embeddingsConfigToken: settings.embeddingsToken ?? target.token,
+            envFilesRead: settings.filesRead)
+    }
+
+    /// The environment with the `.env` files merged in, in SPEC section 1's order.
+    struct Settings {
+        var environment: [String: String]
+        var filesRead: [String] = []
+
+        /// A set, non-empty variable.
+        subscript(key: String) -> String? {
+            guard let value = environment[key], !value.isEmpty else { return nil }
+            return value
+        }
+
+        static func load(envFile: String?, environment: [String: String], readFile: (String) throws -> String?) throws -> Settings {
+            var settings = Settings(environment: environment)
+            if let path = envFile {
+                let text: String?
+                do { text = try readFile(path) } catch {
+                    throw ConfigurationError("cannot read --env-file \(path): \(error). Check the path and its permissions.")
+                }
+                guard let text else {
+                    throw ConfigurationError("--env-file \(path) does not exist. Give the path of an existing .env file.")
+                }
+                settings.merge(text, from: path)
+            }
+            for path in defaultEnvFiles where !requiredVariables.allSatisfy({ settings[$0] != nil }) {
+                // The default files are optional: a missing or unreadable one is passed over.
+                guard let text = (try? readFile(path)) ?? nil else { continue }
+                settings.merge(text, from: path)
+            }
+            return settings
+        }
+
+        private mutating func merge(_ text: String, from path: String) {
+            DotEnv.merge(text, into: &environment)
+            filesRead.append(path)
+        }
+
+        /// `RESPONSE_BODY_MAX_CHARS`; a value that is not an integer means the default.
+        var responseMaxChars: Int {
+            guard let text = self["RESPONSE_BODY_MAX_CHARS"] else { return defaultMaxChars }
+            return Int(text.trimmingCharacters(in: .whitespaces)).map { max(0, $0) } ?? defaultMaxChars
+        }
+
+        var noServerCheck: Bool { ["1", "true", "yes"].contains(self["NO_SERVER_CHECK"]?.lowercased() ?? "") }
+
+        var embeddingsToken: String? {
+            ["EMBEDDINGS_CONFIG_TOKEN", "KB_EMBEDDINGS_CONFIG_TOKEN", "KB_API_KEY", "KB_SERVER_API_KEY"]
+                .lazy.compactMap { self[$0] }.first
+        }
+    }
+
+    struct Target {
+        var baseURL: String
+        var token: String?
+        var assistantID: String
+        var requestURL: String
+    }
+
+    /// Base URL, token and assistant, each from the first source that has it; the missing ones named together.
+    static func resolveTarget(_ flags: TargetOptions, _ settings: Settings) throws -> Target {
+        var missing: [String] = []
+        let base = flags.apiBaseUrl ?? settings["MOCK_OPENAI_BASE_URL"] ?? settings["API_BASE_URL"]
+        if base == nil { missing.append("API_BASE_URL") }
+        var token: String? = flags.authToken ?? settings["JWT_TOKEN"]
+        if flags.noAuth {
+            token = nil
+        } else if token == nil {
+            missing.append("JWT_TOKEN")
+        }
+        let path = flags.endpointPath ?? defaultEndpointPath
+        let assistantID = flags.assistantId ?? settings["ASSISTANT_ID"]
+        if assistantID == nil && path.contains("{assistant_id}") { missing.append("ASSISTANT_ID") }
+        guard let base, missing.isEmpty else {
+            var hint = "set them in the environment or a .env file (e.g. API_BASE_URL=http://localhost:9099)"
+            if missing.contains("JWT_TOKEN") { hint += ", or pass --auth-token / --no-auth" }
+            throw ConfigurationError("missing required configuration: \(missing.joined(separator: ", ")); \(hint).")
+        }
+        let baseURL = try validatedBaseURL(base)
+        return Target(
+            baseURL: baseURL, token: token?.isEmpty == true ? nil : token, assistantID: assistantID ?? "",
+            requestURL: try buildRequestURL(base: baseURL, path: path, assistantID: assistantID ?? ""))
+    }
+
+    static func checkTLS(_ options: RunOptions, readFile: (String) throws -> String?) throws {
+        let target = options.target
+        if options.load.sync && (target.cacert != nil || target.insecure) {
+            throw ConfigurationError("--cacert and --insecure work with the libcurl engine only; drop --sync or trust the certificate system-wide.")
+        }
+        if let path = target.cacert, (try? readFile(path)) == nil {
+            throw ConfigurationError("--cacert \(path) cannot be read. Give a PEM file of trusted certificates.")
+        }
+    }
+}

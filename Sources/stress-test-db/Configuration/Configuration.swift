@@ -1,0 +1,56 @@
+import CurlEngine
+import Foundation
+
+enum RunnerKind: String, Equatable {
+    case curl = "libcurl engine"
+    case urlSession = "URLSession"
+}
+
+/// Everything a run needs, resolved from flags, the environment and `.env` files.
+struct Configuration {
+    var baseURL: String
+    var assistantID: String
+    /// nil: send no Authorization header.
+    var token: String?
+    var requestURL: String
+    var virtualUsers: Int
+    var requestLimit: Int?
+    var durationSeconds: Double?
+    var timeoutSeconds: Double
+    /// Cap on stored response text in Unicode scalars; 0 is unlimited.
+    var responseMaxChars: Int
+    var readinessCheck: Bool
+    var prompt: String
+    var runner: RunnerKind
+    var verbose: Bool
+    var progress: Bool
+    var outputPath: String?
+    var responsesPath: String?
+    var csvPath: String?
+    var trustStatus: Bool
+    var tls: TLSOptions
+    /// Where embeddings discovery looks first (SPEC section 7), with its token.
+    var embeddingsConfigURL: String?
+    var embeddingsConfigToken: String?
+    /// Files that supplied values, for `--verbose`.
+    var envFilesRead: [String]
+
+    /// `{"messages": [{"role": "user", "content": "<prompt>"}], "stream": false}`, as Python's json.dumps writes it.
+    var requestBody: String {
+        #"{"messages": [{"role": "user", "content": \#(JSONText.string(prompt))}], "stream": false}"#
+    }
+
+    var requestHeaders: [String] {
+        var headers = ["Content-Type: application/json", "Accept: */*"]
+        if let token { headers.append("Authorization: Bearer \(token)") }
+        return headers
+    }
+
+    /// Every secret this run carries, so tests and the log scrubber can look for them.
+    var secrets: [String] { [token, embeddingsConfigToken].compactMap { $0 }.filter { !$0.isEmpty } }
+}
+
+struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

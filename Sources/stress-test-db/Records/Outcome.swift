@@ -1,0 +1,46 @@
+import CurlEngine
+
+/// How one request ended, decided once per record. The SPEC's `error` key, the CSV `error`
+/// column and the console's `Errors Observed:` are all read from it.
+enum Outcome: Equatable, Sendable {
+    /// A 2xx answer with nothing wrong in it.
+    case success
+    /// No complete response: the transport failed.
+    case transport(FailureKind)
+    /// A complete answer with a status outside 2xx.
+    case status(Int)
+    /// A 2xx whose JSON object body has a non-null top-level `error` (LAMB's hidden LLM failure).
+    case errorInResponse
+    /// A 2xx with an empty body.
+    case emptyResponse
+
+    var isSuccess: Bool { self == .success }
+
+    /// SPEC section 4's `error`: nil for a success and for a non-2xx status (the status says it).
+    var error: String? {
+        switch self {
+        case .success, .status: return nil
+        case .transport(let kind): return kind.rawValue
+        case .errorInResponse: return "ErrorInResponse"
+        case .emptyResponse: return "EmptyResponse"
+        }
+    }
+
+    /// What the CSV `error` column counts: the error, or the non-2xx status.
+    var problemKey: String? {
+        if case .status(let code) = self { return String(code) }
+        return error
+    }
+
+    /// SPEC section 4's rules, in their precedence: a transport failure, a non-2xx status, then
+    /// (unless `trustStatus`) a failure hidden in a 2xx body.
+    static func classify(statusCode: Int, failure: FailureKind?, bodyError: String?, bodyBytes: Int,
+                         trustStatus: Bool) -> Outcome {
+        if let failure { return .transport(failure) }
+        guard (200..<300).contains(statusCode) else { return .status(statusCode) }
+        if trustStatus { return .success }
+        if bodyError != nil { return .errorInResponse }
+        if bodyBytes == 0 { return .emptyResponse }
+        return .success
+    }
+}

@@ -1,0 +1,25 @@
+extension ResponseRecord {
+    /// SPEC section 4's eight keys in order, then this tool's extras.
+    var json: JSONValue {
+        .object([
+            ("status_code", .int(statusCode)),
+            ("latency_ms", .number(latencyMilliseconds)),
+            ("success", .bool(success)),
+            ("error", .optional(error)),
+            ("model", .optional(model)),
+            ("response_text", .optional(responseText)),
+            ("response_truncated", .bool(responseTruncated)),
+            ("timestamp", .string(timestamp)),
+            ("error_detail", .optional(errorDetail)),
+            ("connect_ms", .number(connectMilliseconds)),
+            ("ttfb_ms", .number(firstByteMilliseconds)),
+            ("bytes_received", .int(bytesReceived)),
+            ("bytes_sent", .int(bytesSent)),
+            ("connection_reused", .bool(connectionReused)),
+            ("vu", .int(virtualUser)),
+        ])
+    }
+
+    /// One JSON Lines line, newline included.
+    var jsonLine: String { json.compact + "\n" }
+}

@@ -1,0 +1,72 @@
+import CurlEngine
+
+/// The per-request record of SPEC section 4: what the engine saw on the wire and what the body
+/// says, read once, off the loop thread. Every writer and statistic reads this; the body bytes
+/// themselves are not kept (`--output` holds every record).
+struct ResponseRecord: Sendable {
+    let outcome: Outcome
+    let statusCode: Int
+    let latencyMilliseconds: Double
+    let errorDetail: String?
+    let model: String?
+    let responseText: String?
+    let responseTruncated: Bool
+    /// Completion time, microseconds since the Unix epoch.
+    let completedAtMicroseconds: Int64
+    let connectMilliseconds: Double
+    let firstByteMilliseconds: Double
+    let bytesReceived: Int
+    let bytesSent: Int
+    let connectionReused: Bool
+    let virtualUser: Int
+
+    var success: Bool { outcome.isSuccess }
+    /// SPEC's `error`.
+    var error: String? { outcome.error }
+    var timestamp: String { isoTimestamp(microseconds: completedAtMicroseconds) }
+
+    /// - Parameters:
+    ///   - maxCharacters: cap on `response_text` in Unicode scalars; 0 is unlimited.
+    ///   - trustStatus: the old tool's rule, a 2xx is a success whatever its body.
+    init(_ result: RequestResult, maxCharacters: Int, trustStatus: Bool) {
+        let contentType = result.contentType?.lowercased() ?? ""
+        let isJSON = contentType.hasPrefix("application/json")
+        let findings = (result.failure == nil && !result.body.isEmpty) ? BodyScanner.scan(result.body) : BodyScanner.Findings()
+        let text = (isJSON || contentType.hasPrefix("text/"))
+            ? Self.capturedText(result, maxCharacters: maxCharacters) : (text: nil, truncated: false)
+
+        outcome = Outcome.classify(statusCode: result.statusCode, failure: result.failure, bodyError: findings.error,
+                                   bodyBytes: result.bodyBytesReceived, trustStatus: trustStatus)
+        switch outcome {
+        case .transport: errorDetail = result.failureDetail
+        case .errorInResponse: errorDetail = findings.error
+        case .emptyResponse: errorDetail = "the server answered \(result.statusCode) with an empty body"
+        case .success, .status: errorDetail = nil
+        }
+        statusCode = result.statusCode
+        latencyMilliseconds = result.latencyMilliseconds
+        model = isJSON ? findings.model : nil
+        responseText = text.text
+        responseTruncated = text.truncated
+        completedAtMicroseconds = result.completedAtMicroseconds
+        connectMilliseconds = result.connectMilliseconds
+        firstByteMilliseconds = result.firstByteMilliseconds
+        bytesReceived = result.bodyBytesReceived
+        bytesSent = result.bytesSent
+        connectionReused = result.connectionReused
+        virtualUser = result.virtualUser
+    }
+
+    /// The captured body as text, cut to `maxCharacters` Unicode scalars.
+    private static func capturedText(_ result: RequestResult, maxCharacters: Int) -> (text: String?, truncated: Bool) {
+        let text = String(decoding: result.body, as: UTF8.self)
+        let scalars = text.unicodeScalars
+        // A body of at most `maxCharacters` bytes has at most as many scalars: no need to count them.
+        if maxCharacters > 0, result.body.count > maxCharacters, scalars.count > maxCharacters {
+            var cut = String.UnicodeScalarView()
+            cut.append(contentsOf: scalars.prefix(maxCharacters))
+            return (String(cut), true)
+        }
+        return (text, result.bodyCaptureIncomplete)
+    }
+}

@@ -1,0 +1,30 @@
+import CurlEngine
+
+/// A source of `RequestResult`s for one run: the libcurl engine, or URLSession for `--sync`.
+protocol LoadRunner: AnyObject, Sendable {
+    var results: ResultChannel { get }
+    func start()
+    /// Safe from any thread (a signal handler's queue).
+    func stop()
+    /// New connections opened so far, when the runner can tell.
+    var connectionsOpened: Int? { get }
+    /// Why the runner could not run at all, if so.
+    var failure: String? { get }
+}
+
+extension CurlEngine: LoadRunner {
+    var connectionsOpened: Int? { counters.connectionsOpened }
+}
+
+extension Configuration {
+    var engineConfiguration: EngineConfiguration {
+        EngineConfiguration(
+            url: requestURL, method: "POST", headers: requestHeaders, body: Array(requestBody.utf8),
+            virtualUsers: virtualUsers, requestLimit: requestLimit, durationSeconds: durationSeconds,
+            timeoutSeconds: timeoutSeconds,
+            // Enough bytes for `responseMaxChars` scalars (4 bytes at most each), and enough
+            // for the body scanner to find `model` and `error` in a large answer.
+            bodyCaptureBytes: responseMaxChars == 0 ? 64 << 20 : max(responseMaxChars * 4 + 4, 64 << 10),
+            tls: tls)
+    }
+}

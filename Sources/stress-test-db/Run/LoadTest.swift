@@ -1,0 +1,172 @@
+import CurlEngine
+import Foundation
+
+/// One run, from readiness check to the last report. Returns the exit status.
+struct LoadTest {
+    let configuration: Configuration
+    let console: Console
+
+    init(configuration: Configuration) {
+        self.configuration = configuration
+        console = Console(secrets: configuration.secrets)
+    }
+
+    private func verbose(_ line: String) {
+        if configuration.verbose { console.err(line + "\n") }
+    }
+
+    func run() -> Int32 {
+        let responsesDescriptor: Int32?
+        do { responsesDescriptor = try openOutputs() } catch {
+            console.error("\(error)")
+            return 1
+        }
+        defer { if let responsesDescriptor { close(responsesDescriptor) } }
+
+        let limits = [configuration.requestLimit.map { "\($0) requests" },
+                      configuration.durationSeconds.map { "\(JSONText.integerOrNumber($0)) s" }].compactMap { $0 }
+        verbose("stress-test-db: \(configuration.virtualUsers) VUs, \(limits.joined(separator: " or ")), "
+            + "POST \(configuration.requestURL), runner: \(configuration.runner.rawValue), "
+            + "auth: \(configuration.token == nil ? "none" : "Bearer ***")")
+        if !configuration.envFilesRead.isEmpty { verbose("  settings read from \(configuration.envFilesRead.joined(separator: ", "))") }
+
+        if configuration.readinessCheck {
+            console.out("\nChecking server readiness before starting test...\n")
+            guard Readiness.check(configuration, log: verbose) else {
+                console.error("Server does not appear to be ready.")
+                console.err("  Nothing answered below 500 at \(configuration.baseURL) or \(configuration.requestURL). "
+                    + "Start the server, check --api-base-url, or skip this check with --no-check.\n")
+                return 1
+            }
+        }
+        let embeddingModel = configuration.csvPath == nil ? "" : EmbeddingsDiscovery.discover(configuration, log: verbose)
+
+        let runner: LoadRunner
+        do {
+            switch configuration.runner {
+            case .curl: runner = try CurlEngine(configuration: configuration.engineConfiguration)
+            case .urlSession: runner = URLSessionRunner(configuration: configuration.engineConfiguration)
+            }
+        } catch {
+            console.error("\(error)")
+            return 1
+        }
+        let signals = StopSignals()
+        signals.install(console: console) { runner.stop() }
+        defer { signals.uninstall() }
+
+        let startedAtMicroseconds = wallClockMicroseconds()
+        let collected = collect(from: runner, responses: responsesDescriptor)
+        if let opened = runner.connectionsOpened { verbose("  connections opened: \(opened)") }
+        if let failure = runner.failure, collected.statistics.total == 0 {
+            console.error("the load could not start: \(failure)")
+            return 1
+        }
+        let summary = RunSummary(
+            configuration: configuration, statistics: collected.statistics, startedAtMicroseconds: startedAtMicroseconds,
+            wallSeconds: collected.wallSeconds, embeddingModel: embeddingModel, interrupted: signals.stoppedBySignal != nil)
+        // A runner that failed mid-run stopped as Ctrl-C would: every record is reported, then the reason.
+        let runFailure = runner.failure.map { "the run was stopped early: \($0)" }
+        return report(summary, records: collected.records, writeFailure: collected.writeFailure,
+                      runFailure: runFailure, signal: signals.stoppedBySignal)
+    }
+
+    /// Checks every output path before any load is sent; opens the JSONL file for appending.
+    private func openOutputs() throws -> Int32? {
+        for (flag, path) in [("--output", configuration.outputPath), ("--csv", configuration.csvPath)] {
+            guard let path else { continue }
+            do { try FileOutput.checkWritable(path) } catch {
+                throw ConfigurationError("cannot write \(flag) \(path): \(error). Choose a writable path.")
+            }
+        }
+        guard let path = configuration.responsesPath else { return nil }
+        do { return try FileOutput.openForAppend(path) } catch {
+            throw ConfigurationError("cannot write --responses \(path): \(error). Choose a writable path.")
+        }
+    }
+
+    private struct Collected {
+        var statistics = Statistics()
+        /// Whole records, kept only for `--output`.
+        var records: [ResponseRecord] = []
+        var writeFailure: String?
+        var wallSeconds = 0.0
+    }
+
+    /// Runs the load and turns every result into a record: statistics, the JSONL line, the progress line.
+    private func collect(from runner: LoadRunner, responses: Int32?) -> Collected {
+        var collected = Collected()
+        var progress = ProgressLine(
+            requestLimit: configuration.requestLimit, durationSeconds: configuration.durationSeconds,
+            isTerminal: isatty(2) == 1)
+        let start = monotonicNanoseconds()
+        runner.start()
+        while true {
+            let next = runner.results.next(timeout: 0.2)
+            if case .closed = next { break }
+            if case .results(let batch) = next {
+                var lines = ""
+                for result in batch {
+                    let record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
+                    collected.statistics.add(record)
+                    if configuration.progress { progress.observe(record) }
+                    if responses != nil && collected.writeFailure == nil { lines += record.jsonLine }
+                    if configuration.outputPath != nil { collected.records.append(record) }
+                }
+                collected.wallSeconds = Double(monotonicNanoseconds() - start) / 1e9
+                if let fd = responses, collected.writeFailure == nil, !lines.isEmpty {
+                    // One write per batch, straight to the file: a kill loses at most this batch's tail.
+                    do { try FileOutput.writeAll(fd, Array(lines.utf8)) } catch {
+                        let failure = "writing --responses \(configuration.responsesPath!) failed: \(error); "
+                            + "the run was stopped so no record goes unwritten"
+                        console.error(failure)
+                        collected.writeFailure = failure
+                        runner.stop()
+                    }
+                }
+            }
+            if configuration.progress {
+                let elapsed = Double(monotonicNanoseconds() - start) / 1e9
+                if let line = progress.update(elapsed: elapsed, completed: collected.statistics.total,
+                                              errors: collected.statistics.failed) {
+                    console.err(progress.isTerminal ? "\r\u{1B}[2K" + line : line + "\n")
+                }
+            }
+        }
+        if configuration.progress && progress.isTerminal && progress.lastShown > 0 { console.err("\r\u{1B}[2K") }
+        return collected
+    }
+
+    /// `writeFailure` was shown when it happened; `runFailure` is shown after the results.
+    private func report(_ summary: RunSummary, records: [ResponseRecord], writeFailure: String?, runFailure: String?,
+                        signal: Int32?) -> Int32 {
+        console.out(ConsoleReport.results(summary))
+        var saved: [String] = []
+        var failures: [String] = [writeFailure, runFailure].compactMap { $0 }
+        if let path = configuration.outputPath {
+            do {
+                try FileOutput.write(path, contents: JSONReport.document(summary, records: records), append: false)
+                saved.append("Results saved to: \(path)")
+            } catch {
+                failures.append("writing --output \(path) failed: \(error)")
+            }
+        }
+        if let path = configuration.csvPath {
+            do {
+                let existing = try FileOutput.read(path)
+                try FileOutput.write(path, contents: CSVReport.append(summary, existing: existing), append: true)
+                saved.append("Summary row appended to: \(path)")
+            } catch {
+                failures.append("writing --csv \(path) failed: \(error)")
+            }
+        }
+        if let path = configuration.responsesPath, writeFailure == nil {
+            saved.append("Responses appended to: \(path) (\(summary.statistics.total) lines)")
+        }
+        console.out(ConsoleReport.closing(summary, savedFiles: saved))
+        for failure in failures where failure != writeFailure { console.error(failure) }
+        if let signal { return 128 + signal }
+        if !failures.isEmpty || summary.highErrorRate { return 1 }
+        return 0
+    }
+}

@@ -1,0 +1,24 @@
+import CurlEngine
+import Foundation
+
+/// SPEC section 7: is anything answering below 500 at the base URL or the request URL?
+enum Readiness {
+    static let attempts = 3
+    static let methods = ["OPTIONS", "HEAD", "GET"]
+
+    /// `log` receives one line per probe (shown with `--verbose`).
+    static func check(_ configuration: Configuration, log: (String) -> Void) -> Bool {
+        for attempt in 1...attempts {
+            if attempt > 1 { Thread.sleep(forTimeInterval: 1) }
+            for url in [configuration.baseURL, configuration.requestURL] {
+                for method in methods {
+                    let response = Probe.perform(method: method, url: url, timeoutSeconds: 5, tls: configuration.tls)
+                    let outcome = response.failure.map { "\($0.rawValue) (\(response.failureDetail ?? ""))" } ?? "HTTP \(response.statusCode)"
+                    log("  readiness attempt \(attempt): \(method) \(url) -> \(outcome)")
+                    if response.failure == nil && response.statusCode > 0 && response.statusCode < 500 { return true }
+                }
+            }
+        }
+        return false
+    }
+}

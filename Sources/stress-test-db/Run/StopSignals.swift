@@ -1,0 +1,49 @@
+import Foundation
+import Synchronization
+
+/// First SIGINT/SIGTERM: stop gracefully. Second: leave at once.
+///
+/// A C signal handler may not run Swift code safely, so the signals are ignored and delivered
+/// instead by `DispatchSourceSignal` on a queue, where the handler can lock, print and stop the runner.
+final class StopSignals: Sendable {
+    private struct State {
+        /// The first signal received, and how many arrived.
+        var first: Int32?
+        var received = 0
+    }
+
+    private let state = Mutex(State())
+    /// Only the thread that calls `install` and `uninstall` (the run's) touches this.
+    nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
+
+    func install(console: Console, onStop: @escaping @Sendable () -> Void) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                let count = state.withLock { state -> Int in
+                    if state.first == nil { state.first = number }
+                    state.received += 1
+                    return state.received
+                }
+                if count == 1 {
+                    console.err("\nStopping: letting in-flight requests finish, then writing results (signal again to quit at once)\n")
+                    onStop()
+                } else {
+                    console.err("\nStopped at once: results not written\n")
+                    _exit(130)
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// The signal that stopped the run, if one did.
+    var stoppedBySignal: Int32? { state.withLock { $0.first } }
+
+    func uninstall() {
+        for source in sources { source.cancel() }
+        sources.removeAll()
+    }
+}

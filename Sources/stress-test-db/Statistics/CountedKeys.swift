@@ -1,0 +1,26 @@
+/// Counts per key, remembering the order keys were first seen.
+struct CountedKeys<Key: Hashable> {
+    private(set) var order: [Key] = []
+    private(set) var counts: [Key: Int] = [:]
+
+    mutating func add(_ key: Key) {
+        if let count = counts[key] {
+            counts[key] = count + 1
+        } else {
+            counts[key] = 1
+            order.append(key)
+        }
+    }
+
+    subscript(key: Key) -> Int { counts[key] ?? 0 }
+    var isEmpty: Bool { order.isEmpty }
+    /// (key, count) in first-seen order.
+    var entries: [(key: Key, count: Int)] { order.map { ($0, counts[$0]!) } }
+    /// By count, descending; first-seen order breaks ties.
+    var byCountDescending: [(key: Key, count: Int)] {
+        entries.enumerated().sorted { a, b in
+            a.element.count != b.element.count ? a.element.count > b.element.count : a.offset < b.offset
+        }.map(\.element)
+    }
+    var mostCommon: Key? { byCountDescending.first?.key }
+}

@@ -1,0 +1,97 @@
+/// Every latency, exactly, for the first `exactLimit` requests; past that, counts per whole
+/// microsecond, so a long soak does not grow memory by 8 bytes a request. Min, max, mean and
+/// stdev stay exact throughout; median and percentiles become exact to the microsecond.
+struct LatencyDistribution {
+    static let exactLimit = 100_000
+
+    private(set) var exact: [Double] = []
+    private(set) var microsecondCounts: [Int: Int]?
+    private(set) var count = 0
+    private var sum = 0.0
+    private var minimum = Double.infinity
+    private var maximum = -Double.infinity
+    // Welford's running mean and squared deviations, for the stdev once values are bucketed.
+    private var runningMean = 0.0
+    private var squaredDeviations = 0.0
+
+    mutating func add(_ value: Double) {
+        count += 1
+        sum += value
+        minimum = Swift.min(minimum, value)
+        maximum = Swift.max(maximum, value)
+        let delta = value - runningMean
+        runningMean += delta / Double(count)
+        squaredDeviations += delta * (value - runningMean)
+        if microsecondCounts == nil {
+            exact.append(value)
+            if exact.count > Self.exactLimit { bucketAll() }
+        } else {
+            microsecondCounts![Self.bucket(value), default: 0] += 1
+        }
+    }
+
+    static func bucket(_ value: Double) -> Int { Int((value * 1000).rounded()) }
+
+    private mutating func bucketAll() {
+        var counts: [Int: Int] = [:]
+        for value in exact { counts[Self.bucket(value), default: 0] += 1 }
+        microsecondCounts = counts
+        exact = []
+    }
+
+    func summary() -> LatencySummary? {
+        guard count > 0 else { return nil }
+        guard let counts = microsecondCounts else { return LatencySummary(exact) }
+        let sorted = counts.sorted { $0.key < $1.key }
+        /// The value at a 0-based rank in sorted order.
+        func value(atRank rank: Int) -> Double {
+            var seen = 0
+            for (microseconds, bucketCount) in sorted {
+                seen += bucketCount
+                if rank < seen { return Double(microseconds) / 1000 }
+            }
+            return maximum
+        }
+        let n = count
+        let median = n % 2 == 1 ? value(atRank: n / 2) : (value(atRank: n / 2 - 1) + value(atRank: n / 2)) / 2
+        return LatencySummary(
+            min: minimum, max: maximum, mean: sum / Double(n), median: median,
+            p95: value(atRank: Swift.min(n - 1, Int(Double(n) * 0.95))),
+            p99: value(atRank: Swift.min(n - 1, Int(Double(n) * 0.99))),
+            stdev: n > 1 ? (squaredDeviations / Double(n - 1)).squareRoot() : 0)
+    }
+}
+
+struct LatencySummary: Equatable {
+    var min: Double
+    var max: Double
+    var mean: Double
+    var median: Double
+    var p95: Double
+    var p99: Double
+    var stdev: Double
+
+    init(min: Double, max: Double, mean: Double, median: Double, p95: Double, p99: Double, stdev: Double) {
+        (self.min, self.max, self.mean, self.median, self.p95, self.p99, self.stdev) = (min, max, mean, median, p95, p99, stdev)
+    }
+
+    init?(_ values: [Double]) {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let n = sorted.count
+        min = sorted[0]
+        max = sorted[n - 1]
+        mean = sorted.reduce(0, +) / Double(n)
+        median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        // Nearest rank by floor index, no interpolation, as the Python tool does.
+        p95 = sorted[Swift.min(n - 1, Int(Double(n) * 0.95))]
+        p99 = sorted[Swift.min(n - 1, Int(Double(n) * 0.99))]
+        if n > 1 {
+            let mean = self.mean
+            let squares = sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+            stdev = (squares / Double(n - 1)).squareRoot()
+        } else {
+            stdev = 0
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// SPEC section 5, accumulated record by record, in memory that does not grow
+/// with the run beyond the latency distribution (see `LatencyDistribution`).
+struct Statistics {
+    private(set) var total = 0
+    private(set) var successful = 0
+    private(set) var statusCodes = CountedKeys<Int>()
+    private(set) var errors = CountedKeys<String>()
+    /// Errors and non-2xx statuses together, for the CSV `error` column.
+    private(set) var problems = CountedKeys<String>()
+    private(set) var models = CountedKeys<String>()
+    private(set) var latencies = LatencyDistribution()
+
+    var failed: Int { total - successful }
+    var errorRatePercent: Double { total == 0 ? 0 : Double(failed) / Double(total) * 100 }
+    var successPercent: Double { total == 0 ? 0 : Double(successful) / Double(total) * 100 }
+    /// The most common non-empty model; the first seen wins a tie.
+    var mostCommonModel: String? { models.mostCommon }
+
+    mutating func add(_ record: ResponseRecord) {
+        total += 1
+        if record.success { successful += 1 }
+        statusCodes.add(record.statusCode)
+        if let error = record.outcome.error { errors.add(error) }
+        if let problem = record.outcome.problemKey { problems.add(problem) }
+        if let model = record.model, !model.isEmpty { models.add(model) }
+        latencies.add(record.latencyMilliseconds)
+    }
+
+    /// Latency summary; nil when there are no records.
+    func latencySummary() -> LatencySummary? { latencies.summary() }
+}
