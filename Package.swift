@@ -19,7 +19,9 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .target(name: "CurlEngine", dependencies: ["CCurl"]),
+        // The open-file limit, raised by both the load generator and the target server.
+        .target(name: "ProcessLimits"),
+        .target(name: "CurlEngine", dependencies: ["CCurl", "ProcessLimits"]),
         .executableTarget(
             name: "stress-test-db",
             dependencies: [
@@ -30,6 +32,7 @@ let package = Package(
         .executableTarget(
             name: "lamb-sim",
             dependencies: [
+                "ProcessLimits",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import Glibc
+import ProcessLimits
 import Synchronization
 
 /// Runs closed-loop virtual users on one dedicated thread: `curl_multi` handles (a shard

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ProcessLimits
 
 @main
 struct LambSim: AsyncParsableCommand {
@@ -95,7 +96,8 @@ struct LambSim: AsyncParsableCommand {
     }
 
     func run() async throws {
-        raiseOpenFileLimit()
+        // As many connections as the clients open: thousands of VUs in the tests and benchmarks.
+        FileDescriptorLimit.raise(to: 1 << 20)
         var store: ChatStore?
         if !noDb {
             let path = database ?? FileManager.default.temporaryDirectory
@@ -130,40 +132,5 @@ struct LambSim: AsyncParsableCommand {
         // Stalled requests would hold a graceful shutdown open; give it two seconds, then leave.
         installShutdownWatchdog()
         try await app.runService()
-    }
-}
-
-/// "50" → 50...50; "20-80" → 20...80.
-func parseLatency(_ text: String) -> ClosedRange<Double>? {
-    let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-    guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0! >= 0 }) else { return nil }
-    let low = parts[0]!, high = parts.count > 1 ? parts[1]! : parts[0]!
-    return low <= high ? low...high : nil
-}
-
-func raiseOpenFileLimit() {
-    var limit = rlimit()
-    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
-    let wanted: rlim_t = 1 << 20
-    var raised = limit
-    raised.rlim_cur = max(limit.rlim_cur, min(wanted, max(limit.rlim_max, wanted)))
-    raised.rlim_max = max(limit.rlim_max, raised.rlim_cur)
-    if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) != 0 {
-        raised.rlim_cur = limit.rlim_max
-        raised.rlim_max = limit.rlim_max
-        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised)
-    }
-}
-
-private nonisolated(unsafe) var watchdogSources: [DispatchSourceSignal] = []
-
-func installShutdownWatchdog() {
-    for number in [SIGINT, SIGTERM] {
-        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler {
-            DispatchQueue.global().asyncAfter(deadline: .now() + 2) { exit(0) }
-        }
-        source.resume()
-        watchdogSources.append(source)
     }
 }

@@ -52,13 +52,13 @@ final class CurlEngineTests: XCTestCase {
 
     func testDurationModeStopsOnTime() throws {
         let server = try LambSimServer(["--no-db", "--latency-ms", "20"])
-        let started = Date()
+        let started = wallClockMicroseconds()
         let (records, _) = try run(configuration(chatURL(server), vus: 10, duration: 1.0))
-        let elapsed = Date().timeIntervalSince(started)
-        XCTAssertGreaterThan(elapsed, 0.95)
-        XCTAssertLessThan(elapsed, 1.6)
-        // 10 VUs at ~20 ms each for a second: roughly 500 requests, all complete.
-        XCTAssertGreaterThan(records.count, 150)
+        XCTAssertGreaterThan(wallClockMicroseconds() - started, 950_000, "it ran for the duration")
+        // No request started after the duration (start = completion - latency; 50 ms of clock slack).
+        let latestStart = records.map { $0.completedAtMicroseconds - Int64($0.latencyMilliseconds * 1000) }.max() ?? 0
+        XCTAssertLessThan(latestStart - started, 1_050_000)
+        XCTAssertGreaterThan(records.count, 10)
         XCTAssertTrue(records.allSatisfy { $0.failure == nil })
     }
 
@@ -67,7 +67,7 @@ final class CurlEngineTests: XCTestCase {
         let (records, _) = try run(configuration(chatURL(server), vus: 4, requests: 8))
         for record in records {
             XCTAssertGreaterThanOrEqual(record.latencyMilliseconds, 99)
-            XCTAssertLessThan(record.latencyMilliseconds, 1000)
+            XCTAssertLessThan(record.latencyMilliseconds, 10_000)
         }
     }
 
@@ -83,7 +83,7 @@ final class CurlEngineTests: XCTestCase {
         let started = Date()
         let (records, _) = try run(configuration("http://127.0.0.1:\(listener.port)/x", vus: 2, requests: 2, timeout: 0.5))
         XCTAssertEqual(records.map(\.failure), [.timeout, .timeout])
-        XCTAssertLessThan(Date().timeIntervalSince(started), 3)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20, "the timeout ended a stall that never ends")
         for record in records { XCTAssertGreaterThanOrEqual(record.latencyMilliseconds, 490) }
     }
 
@@ -128,7 +128,7 @@ final class CurlEngineTests: XCTestCase {
         let server = try LambSimServer(["--no-db", "--fault-stall-rate", "0.5", "--stall-seconds", "30", "--latency-ms", "5"])
         let started = Date()
         let (records, engine) = try run(configuration(chatURL(server), vus: 20, requests: 100_000), stopAfter: 0.7)
-        XCTAssertLessThan(Date().timeIntervalSince(started), 3, "stop ends the run within a second or so")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20, "stop ends the run, well before the 30 s stalls would")
         // Every request started has a record: completed or aborted.
         XCTAssertEqual(records.count, engine.counters.requestsStarted)
         XCTAssertGreaterThan(records.filter { $0.failure == .aborted }.count, 0)

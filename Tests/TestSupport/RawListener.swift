@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A bare TCP listener on 127.0.0.1 that misbehaves on purpose, for faults
 /// an HTTP framework will not produce.
@@ -98,10 +99,12 @@ public final class RawListener: @unchecked Sendable {
     deinit { stop() }
 }
 
-/// A loopback port with nothing listening on it (bound, then closed).
+/// A loopback port that refuses connections for the rest of the test process: reserved (bound,
+/// never listening), so no other process can take it between the test's choice and its use.
 public func closedPort() -> Int {
-    let listener = try! RawListener(.neverAccept)
-    let port = listener.port
-    listener.stop()
-    return port
+    let reserved = ReservedPort()
+    reservedPorts.withLock { $0.append(reserved) }
+    return reserved.port
 }
+
+private let reservedPorts = Mutex<[ReservedPort]>([])

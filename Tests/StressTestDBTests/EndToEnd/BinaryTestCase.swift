@@ -38,4 +38,15 @@ class BinaryTestCase: XCTestCase {
             return object
         }
     }
+
+    /// Blocks until lamb-sim has received `count` chat requests in all (so the run under test is
+    /// under way, its signal handlers installed), however slow the machine; 120 s at most.
+    func wait(for server: LambSimServer, toReceive count: Int, file: StaticString = #filePath, line: UInt = #line) {
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if let received = (try? server.stats())?["received"] as? Int, received >= count { return }
+            usleep(20_000)
+        }
+        XCTFail("lamb-sim never received \(count) requests", file: file, line: line)
+    }
 }

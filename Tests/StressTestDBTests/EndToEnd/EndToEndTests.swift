@@ -44,14 +44,19 @@ final class EndToEndTests: BinaryTestCase {
     func testResponsesAreWrittenWhileTheRunGoes() throws {
         let server = try LambSimServer(["--no-db", "--latency-ms", "10"])
         var midRun = 0
-        let output = try stressTest(["--vus", "4", "--duration", "2.5", "--responses", "live.jsonl"],
-                                    environment: environment(server.baseURL), onStart: { _ in
-            Thread.sleep(forTimeInterval: 1.5)
-            midRun = self.lines("live.jsonl").count
+        let output = try stressTest(["--vus", "4", "--duration", "4", "--responses", "live.jsonl"],
+                                    environment: environment(server.baseURL), onStart: { process in
+            // Wait (however slow the machine) for lines to appear, and note whether the run was still going.
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline && process.isRunning {
+                let count = self.lines("live.jsonl").count
+                if count >= 10 { midRun = process.isRunning ? count : 0; break }
+                usleep(20_000)
+            }
         })
         XCTAssertEqual(output.status, 0, output.all)
         let total = lines("live.jsonl").count
-        XCTAssertGreaterThan(midRun, 50, "lines are on disk before the run ends")
+        XCTAssertGreaterThanOrEqual(midRun, 10, "lines are on disk before the run ends")
         XCTAssertLessThan(midRun, total)
     }
 
