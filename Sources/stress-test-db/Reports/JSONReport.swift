@@ -1,6 +1,19 @@
-/// The `--output` document: metadata, statistics, and every record.
+/// The `--output` document: metadata, statistics, and every record. The records are rendered as
+/// they arrive (`element`) and the document is put together at the end: `head`, elements, `tail`.
 enum JSONReport {
     static func document(_ summary: RunSummary, records: [ResponseRecord]) -> String {
+        head(summary) + records.enumerated().map { element($1, first: $0 == 0) }.joined() + tail(count: records.count)
+    }
+
+    /// One `raw_results` element as it stands in the document, with what separates it from the one before.
+    static func element(_ record: ResponseRecord, first: Bool) -> String {
+        (first ? "" : ",") + "\n    " + record.json.pretty(level: 2)
+    }
+
+    static func tail(count: Int) -> String { count == 0 ? "]\n}\n" : "\n  ]\n}\n" }
+
+    /// Everything up to and including `"raw_results": [`.
+    static func head(_ summary: RunSummary) -> String {
         let configuration = summary.configuration
         let statistics = summary.statistics
         var latency: JSONValue = .object([])
@@ -31,8 +44,9 @@ enum JSONReport {
                 ("errors", .object(statistics.errors.entries.map { ($0.key, .int($0.count)) })),
                 ("latency_ms", latency),
             ])),
-            ("raw_results", .array(records.map(\.json))),
+            ("raw_results", .array([])),
         ])
-        return document.pretty + "\n"
+        // The document with an empty array ends `"raw_results": []\n}`: keep it up to the `[`.
+        return String(document.pretty.dropLast(3))
     }
 }

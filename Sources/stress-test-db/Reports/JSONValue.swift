@@ -25,9 +25,12 @@ indirect enum JSONValue: Equatable {
     }
 
     /// As `json.dumps(value, indent=2)`.
-    var pretty: String {
+    var pretty: String { pretty(level: 0) }
+
+    /// As it stands `level` deep inside an `indent=2` document.
+    func pretty(level: Int) -> String {
         var out = ""
-        render(into: &out, indent: 2, level: 0)
+        render(into: &out, indent: 2, level: level)
         return out
     }
 

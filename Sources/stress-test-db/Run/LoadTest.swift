@@ -17,7 +17,8 @@ struct LoadTest {
 
     func run() -> Int32 {
         let responsesDescriptor: Int32?
-        do { responsesDescriptor = try openOutputs() } catch {
+        let spool: RawResultsSpool?
+        do { (responsesDescriptor, spool) = try openOutputs() } catch {
             console.error("\(error)")
             return 1
         }
@@ -56,7 +57,7 @@ struct LoadTest {
         defer { signals.uninstall() }
 
         let startedAtMicroseconds = wallClockMicroseconds()
-        let collected = collect(from: runner, responses: responsesDescriptor)
+        let collected = collect(from: runner, responses: responsesDescriptor, spool: spool)
         if let opened = runner.connectionsOpened { verbose("  connections opened: \(opened)") }
         if let failure = runner.failure, collected.statistics.total == 0 {
             console.error("the load could not start: \(failure)")
@@ -67,34 +68,41 @@ struct LoadTest {
             wallSeconds: collected.wallSeconds, embeddingModel: embeddingModel, interrupted: signals.stoppedBySignal != nil)
         // A runner that failed mid-run stopped as Ctrl-C would: every record is reported, then the reason.
         let runFailure = runner.failure.map { "the run was stopped early: \($0)" }
-        return report(summary, records: collected.records, writeFailure: collected.writeFailure,
+        return report(summary, spool: spool, outputFailure: collected.outputFailure, writeFailure: collected.writeFailure,
                       runFailure: runFailure, signal: signals.stoppedBySignal)
     }
 
-    /// Checks every output path before any load is sent; opens the JSONL file for appending.
-    private func openOutputs() throws -> Int32? {
+    /// Checks every output path before any load is sent; opens the JSONL file for appending and
+    /// the spool the `--output` records go to.
+    private func openOutputs() throws -> (responses: Int32?, spool: RawResultsSpool?) {
         for (flag, path) in [("--output", configuration.outputPath), ("--csv", configuration.csvPath)] {
             guard let path else { continue }
             do { try FileOutput.checkWritable(path) } catch {
                 throw ConfigurationError("cannot write \(flag) \(path): \(error). Choose a writable path.")
             }
         }
-        guard let path = configuration.responsesPath else { return nil }
-        do { return try FileOutput.openForAppend(path) } catch {
+        var spool: RawResultsSpool?
+        if let path = configuration.outputPath {
+            do { spool = try RawResultsSpool(beside: path) } catch {
+                throw ConfigurationError("cannot write --output \(path): \(error). Choose a writable path.")
+            }
+        }
+        guard let path = configuration.responsesPath else { return (nil, spool) }
+        do { return (try FileOutput.openForAppend(path), spool) } catch {
             throw ConfigurationError("cannot write --responses \(path): \(error). Choose a writable path.")
         }
     }
 
     private struct Collected {
         var statistics = Statistics()
-        /// Whole records, kept only for `--output`.
-        var records: [ResponseRecord] = []
+        /// Why `--output`'s records could not be kept (the disk filled), if so.
+        var outputFailure: String?
         var writeFailure: String?
         var wallSeconds = 0.0
     }
 
     /// Runs the load and turns every result into a record: statistics, the JSONL line, the progress line.
-    private func collect(from runner: LoadRunner, responses: Int32?) -> Collected {
+    private func collect(from runner: LoadRunner, responses: Int32?, spool: RawResultsSpool?) -> Collected {
         var collected = Collected()
         var progress = ProgressLine(
             requestLimit: configuration.requestLimit, durationSeconds: configuration.durationSeconds,
@@ -106,12 +114,16 @@ struct LoadTest {
             if case .closed = next { break }
             if case .results(let batch) = next {
                 var lines = ""
+                var kept: [ResponseRecord] = []
                 for result in batch {
                     let record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
                     collected.statistics.add(record)
                     if configuration.progress { progress.observe(record) }
                     if responses != nil && collected.writeFailure == nil { lines += record.jsonLine }
-                    if configuration.outputPath != nil { collected.records.append(record) }
+                    if spool != nil { kept.append(record) }
+                }
+                if let spool, collected.outputFailure == nil {
+                    do { try spool.append(kept) } catch { collected.outputFailure = "\(error)" }
                 }
                 collected.wallSeconds = Double(monotonicNanoseconds() - start) / 1e9
                 if let fd = responses, collected.writeFailure == nil, !lines.isEmpty {
@@ -138,14 +150,15 @@ struct LoadTest {
     }
 
     /// `writeFailure` was shown when it happened; `runFailure` is shown after the results.
-    private func report(_ summary: RunSummary, records: [ResponseRecord], writeFailure: String?, runFailure: String?,
+    private func report(_ summary: RunSummary, spool: RawResultsSpool?, outputFailure: String?, writeFailure: String?, runFailure: String?,
                         signal: Int32?) -> Int32 {
         console.out(ConsoleReport.results(summary))
         var saved: [String] = []
         var failures: [String] = [writeFailure, runFailure].compactMap { $0 }
-        if let path = configuration.outputPath {
+        if let path = configuration.outputPath, let spool {
             do {
-                try FileOutput.write(path, contents: JSONReport.document(summary, records: records), append: false)
+                if let outputFailure { throw FileOutput.FileError(description: outputFailure) }
+                try spool.writeDocument(summary, to: path)
                 saved.append("Results saved to: \(path)")
             } catch {
                 failures.append("writing --output \(path) failed: \(error)")

@@ -1,0 +1,48 @@
+import Foundation
+
+/// The `raw_results` of the `--output` document, rendered as records arrive and kept in an unlinked
+/// temporary file beside the output, so a long run's `--output` costs disk, not memory. Nothing is
+/// left behind if the process dies: the file has no name once created.
+final class RawResultsSpool {
+    private let fd: Int32
+    private(set) var count = 0
+
+    init(beside path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        var template = Array(((folder.isEmpty ? "." : folder) + "/.stress-test-db-raw-results.XXXXXX").utf8CString)
+        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw FileOutput.FileError(description: String(cString: strerror(errno))) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    }
+
+    deinit { close(fd) }
+
+    func append(_ records: [ResponseRecord]) throws {
+        guard !records.isEmpty else { return }
+        var text = ""
+        for record in records {
+            text += JSONReport.element(record, first: count == 0)
+            count += 1
+        }
+        try FileOutput.writeAll(fd, Array(text.utf8))
+    }
+
+    /// The whole document into `path`: head, the spooled records, tail.
+    func writeDocument(_ summary: RunSummary, to path: String) throws {
+        let out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard out >= 0 else { throw FileOutput.FileError(description: String(cString: strerror(errno))) }
+        defer { close(out) }
+        try FileOutput.writeAll(out, Array(JSONReport.head(summary).utf8))
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw FileOutput.FileError(description: String(cString: strerror(errno))) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let read = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if read < 0 && errno == EINTR { continue }
+            guard read >= 0 else { throw FileOutput.FileError(description: String(cString: strerror(errno))) }
+            if read == 0 { break }
+            try FileOutput.writeAll(out, Array(buffer[0..<read]))
+        }
+        try FileOutput.writeAll(out, Array(JSONReport.tail(count: count).utf8))
+    }
+}
