@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         .systemLibrary(
@@ -21,7 +22,10 @@ let package = Package(
         ),
         // The open-file limit, raised by both the load generator and the target server.
         .target(name: "ProcessLimits"),
-        .target(name: "CurlEngine", dependencies: ["CCurl", "ProcessLimits"]),
+        .target(
+            name: "CurlEngine",
+            dependencies: ["CCurl", "ProcessLimits", .product(name: "DequeModule", package: "swift-collections")]
+        ),
         .executableTarget(
             name: "stress-test-db",
             dependencies: [

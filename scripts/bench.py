@@ -73,10 +73,14 @@ def throughput(args, secs, folder, say):
                     ("hey", hey(nginx.url, conns, secs))]
             if reference:
                 rows.append(("bare C curl_multi loop", curl_multi_reference(reference, nginx.url, conns, secs)))
-            rows.append(("stress-test-db (curl)", stdb(args.bin, nginx.url, conns, seconds=secs)))
+            # A request count sized for about `secs` seconds at the rates seen here.
+            count = secs * 30_000
+            rows.append(("stress-test-db (curl)", stdb(args.bin, nginx.url, conns, requests=count, light=True)))
             if args.baseline_bin:
-                rows.append(("baseline stress-test-db (curl)", stdb(args.baseline_bin, nginx.url, conns, seconds=secs)))
-            rows.append(("stress-test-db --sync", stdb(args.bin, nginx.url, conns, seconds=secs, extra=["--sync"])))
+                rows.append(("baseline stress-test-db (curl)",
+                             stdb(args.baseline_bin, nginx.url, conns, requests=count, light=True)))
+            rows.append(("stress-test-db --sync",
+                         stdb(args.bin, nginx.url, conns, requests=secs * 2_000, extra=["--sync"], light=True)))
             python_client = aiohttp_client(nginx.url, conns, secs) if conns <= 100 else None
             if python_client:
                 rows.append(("aiohttp reference", python_client))
@@ -110,7 +114,7 @@ def lambsim_itself(args, secs, folder, say):
     try:
         w = wrk(sim.url, 100, secs, folder)
         h = hey(sim.url, 100, secs)
-        c = stdb(args.bin, sim.url, 100, seconds=secs, extra=["--no-auth"])
+        c = stdb(args.bin, sim.url, 100, requests=secs * 15_000, extra=["--no-auth"], light=True)
     finally:
         sim.stop()
     say(f"wrk -t1: {w['rps']:,.0f} req/s; hey: {h['rps']:,.0f} req/s; stress-test-db: {c['rps']:,.0f} req/s "

@@ -26,10 +26,7 @@ extension CurlEngine {
             self.engine = engine
             let configuration = engine.configuration
             let shardCount = (configuration.virtualUsers + Shard.size - 1) / Shard.size
-            scheduler = Scheduler(
-                virtualUsers: configuration.virtualUsers, requestLimit: configuration.requestLimit,
-                durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
-                startAt: monotonicNanoseconds())
+            scheduler = Self.scheduler(configuration, startAt: monotonicNanoseconds())
             timers = ShardTimers(shards: shardCount)
             isDirty = [Bool](repeating: false, count: shardCount)
             // "Expect:" off: libcurl would otherwise wait for a 100 Continue before a large body.
@@ -75,10 +72,9 @@ extension CurlEngine {
             handle.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: index + 1))
             _ = stdb_easy_setopt_closesocket_function(handle.raw, loopCloseSocketCallback)
             handle.set(CURLOPT_CLOSESOCKETDATA, pointer: Unmanaged.passUnretained(self).toOpaque())
-            let user = VirtualUser(index: index, handle: handle, captureLimit: configuration.bodyCaptureBytes,
-                                   body: body, shard: shards[index / Shard.size])
-            try handle.setBody(method: configuration.method, source: user.request)
-            return user
+            try handle.setRequest(method: configuration.method, body: body)
+            return try VirtualUser(index: index, handle: handle, captureLimit: configuration.bodyCaptureBytes,
+                                   shard: shards[index / Shard.size])
         }
 
         /// Teardown order, and why it is safe: every easy handle leaves its multi first. The easy
@@ -97,19 +93,32 @@ extension CurlEngine {
             body.deallocate()
         }
 
+        static func scheduler(_ configuration: EngineConfiguration, startAt: UInt64) -> Scheduler {
+            Scheduler(
+                virtualUsers: configuration.virtualUsers, requestLimit: configuration.requestLimit,
+                durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
+                startAt: startAt, plan: configuration.plan)
+        }
+
         func run() {
-            for action in scheduler.begin(now: monotonicNanoseconds()) { apply(action) }
+            // The schedule's time zero is now, after every handle was made, not when the loop was built.
+            let begin = monotonicNanoseconds()
+            scheduler = Self.scheduler(engine.configuration, startAt: begin)
+            engine.counterState.withLock { $0.startedAt = begin }
+            for action in scheduler.begin(now: begin) { apply(action) }
             flush()
             let maxEvents = 512
             var events = [epoll_event](repeating: epoll_event(), count: maxEvents)
-            while !scheduler.isFinished {
+            while !scheduler.isFinished(at: monotonicNanoseconds()) {
                 let now = monotonicNanoseconds()
                 noticeStop(now: now)
-                if let action = scheduler.tick(now: now) {
-                    apply(action)
+                let due = scheduler.tick(now: now)
+                if !due.isEmpty {
+                    for action in due { apply(action) }
+                    flush()
                     continue
                 }
-                let timeout = Self.milliseconds(until: [scheduler.nextDeadline, timers.earliest()].compactMap { $0 }.min(), now: now)
+                let timeout = Self.milliseconds(until: [scheduler.nextDeadline(now: now), timers.earliest()].compactMap { $0 }.min(), now: now)
                 let count = epoll_wait(epoll, &events, Int32(maxEvents), timeout)
                 for event in events.prefix(Int(max(0, count))) { dispatch(event) }
                 for shard in timers.takeDue(now: monotonicNanoseconds()) { shards[shard].action(CURL_SOCKET_TIMEOUT, 0) }
@@ -163,7 +172,7 @@ extension CurlEngine {
                     let code = stdb_msg_result(message)
                     curl_multi_remove_handle(multi, easy)
                     batch.append(record(user, code: code))
-                    if let next = scheduler.finished(virtualUser: user.index, now: monotonicNanoseconds()) { apply(next) }
+                    for next in scheduler.finished(virtualUser: user.index, now: monotonicNanoseconds()) { apply(next) }
                 }
             }
         }
@@ -232,10 +241,12 @@ extension CurlEngine {
         func flush() {
             guard !batch.isEmpty else { return }
             let opened = connectionsOpened
-            let started = scheduler.started
+            let scheduler = scheduler
             engine.counterState.withLock {
                 $0.connectionsOpened = opened
-                $0.requestsStarted = started
+                $0.requestsStarted = scheduler.started
+                $0.firstScheduledAt = scheduler.firstScheduledAt
+                $0.lastStartedAt = scheduler.lastStartAt
             }
             engine.results.push(batch)
             batch.removeAll(keepingCapacity: true)

@@ -9,7 +9,7 @@ extension CurlEngine.EventLoop {
         let connectMicroseconds = handle.offset(CURLINFO_CONNECT_TIME_T)
         let failure = FailureKind.from(
             curlCode: Int(code.rawValue), osErrno: Int32(handle.long(CURLINFO_OS_ERRNO)),
-            connected: connectMicroseconds > 0 || connects == 0
+            connected: connectMicroseconds > 0 || connects == 0, resendStopped: user.sendOnce.stoppedResend
         )
         connectionsOpened += connects
         return RequestResult(
@@ -26,8 +26,15 @@ extension CurlEngine.EventLoop {
             firstByteMilliseconds: Double(handle.offset(CURLINFO_STARTTRANSFER_TIME_T)) / 1000,
             bytesSent: handle.long(CURLINFO_REQUEST_SIZE) + handle.offset(CURLINFO_SIZE_UPLOAD_T),
             newConnections: connects,
-            virtualUser: user.index
+            virtualUser: user.index,
+            startLagMilliseconds: startLag(user)
         )
+    }
+
+    /// Open model only: how late the request was handed to libcurl after it was due.
+    private func startLag(_ user: CurlEngine.VirtualUser) -> Double? {
+        guard case .open = engine.configuration.plan else { return nil }
+        return Double(user.sentAt &- user.scheduledAt) / 1e6
     }
 
     /// Past the stop grace: a request still in flight is recorded as aborted, not dropped.
@@ -35,7 +42,7 @@ extension CurlEngine.EventLoop {
         RequestResult(
             statusCode: 0, latencyMilliseconds: Double(monotonicNanoseconds() - user.scheduledAt) / 1e6,
             failure: .aborted, failureDetail: "stopped before the response completed",
-            completedAtMicroseconds: wallClockMicroseconds(), virtualUser: user.index)
+            completedAtMicroseconds: wallClockMicroseconds(), virtualUser: user.index, startLagMilliseconds: startLag(user))
     }
 
     /// A request libcurl would not take: recorded as failed, with libcurl's reason.

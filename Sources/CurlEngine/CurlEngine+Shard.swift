@@ -9,24 +9,24 @@ extension CurlEngine {
         let index: Int
         let handle: EasyHandle
         let response: BodySink
-        let request: BodySource
+        let sendOnce = SendOnce()
         unowned let shard: Shard
         /// When the request was due (latency counts from here) and when it was handed to libcurl.
         var scheduledAt: UInt64 = 0
         var sentAt: UInt64 = 0
 
-        init(index: Int, handle: EasyHandle, captureLimit: Int, body: UnsafeRawBufferPointer, shard: Shard) {
+        init(index: Int, handle: EasyHandle, captureLimit: Int, shard: Shard) throws {
             self.index = index
             self.shard = shard
             self.handle = handle
             response = BodySink(limit: captureLimit)
-            request = BodySource(body)
             handle.setWriteTarget(response)
+            try handle.setSendOnce(sendOnce)
         }
 
-        /// Ready for the next request: the body read from its start, the response buffer emptied.
+        /// Ready for the next request: not yet sent, the response buffer emptied.
         func rewind() {
-            request.offset = 0
+            sendOnce.attempts = 0
             response.received = 0
             // The buffer is reused from request to request; one that a large answer grew is let go.
             if response.bytes.capacity > Self.keptCapacity {

@@ -63,7 +63,7 @@ final class EasyHandle {
         }
     }
 
-    /// The request method, for a request without a body or before `setBody`.
+    /// The request method (`setRequest` sets it with the body).
     func setMethod(_ method: String) throws {
         switch method {
         case "GET": set(CURLOPT_HTTPGET, 1)

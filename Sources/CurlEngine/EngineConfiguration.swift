@@ -30,12 +30,14 @@ public struct EngineConfiguration: Sendable {
     public var tls: TLSOptions
     /// After `stop()`, in-flight requests get this long before they are recorded as aborted.
     public var stopGraceSeconds: Double
+    /// Closed loop (the default) or open model, with or without stages.
+    public var plan: LoadPlan
 
     public init(
         url: String, method: String = "POST", headers: [String] = [], body: [UInt8] = [],
         virtualUsers: Int, requestLimit: Int? = nil, durationSeconds: Double? = nil,
         timeoutSeconds: Double = 120, bodyCaptureBytes: Int = 1 << 20, tls: TLSOptions = TLSOptions(),
-        stopGraceSeconds: Double = 0.5
+        stopGraceSeconds: Double = 0.5, plan: LoadPlan = .closed(stages: nil)
     ) {
         self.url = url
         self.method = method
@@ -48,6 +50,7 @@ public struct EngineConfiguration: Sendable {
         self.bodyCaptureBytes = bodyCaptureBytes
         self.tls = tls
         self.stopGraceSeconds = stopGraceSeconds
+        self.plan = plan
     }
 }
 

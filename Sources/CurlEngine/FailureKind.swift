@@ -17,8 +17,10 @@ public enum FailureKind: String, Sendable, CaseIterable {
     case transportError = "TransportError"
 
     /// The one place a libcurl outcome becomes a kind: from the result code,
-    /// the OS errno libcurl saw last, and whether a connection was made.
-    public static func from(curlCode: Int, osErrno: Int32, connected: Bool) -> FailureKind? {
+    /// the OS errno libcurl saw last, whether a connection was made, and whether `SendOnce`
+    /// stopped libcurl from re-sending the request (the kept-alive connection died under it).
+    public static func from(curlCode: Int, osErrno: Int32, connected: Bool, resendStopped: Bool = false) -> FailureKind? {
+        if resendStopped && curlCode == Int(CURLE_ABORTED_BY_CALLBACK.rawValue) { return .serverDisconnected }
         switch curlCode {
         case Int(CURLE_OK.rawValue):
             return nil
@@ -41,9 +43,7 @@ public enum FailureKind: String, Sendable, CaseIterable {
              Int(CURLE_SSL_CRL_BADFILE.rawValue), Int(CURLE_USE_SSL_FAILED.rawValue),
              Int(CURLE_SSL_SHUTDOWN_FAILED.rawValue), Int(CURLE_SSL_CLIENTCERT.rawValue):
             return .tlsError
-        // SEND_FAIL_REWIND: a kept-alive connection died after the request was written and the
-        // body cannot be rewound for a silent re-send (see `BodySource`): the server got it once.
-        case Int(CURLE_GOT_NOTHING.rawValue), Int(CURLE_PARTIAL_FILE.rawValue), Int(CURLE_SEND_FAIL_REWIND.rawValue):
+        case Int(CURLE_GOT_NOTHING.rawValue), Int(CURLE_PARTIAL_FILE.rawValue):
             return .serverDisconnected
         case Int(CURLE_RECV_ERROR.rawValue), Int(CURLE_SEND_ERROR.rawValue):
             if osErrno == ECONNRESET || osErrno == EPIPE { return .connectionReset }

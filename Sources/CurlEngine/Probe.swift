@@ -36,14 +36,15 @@ public enum Probe {
         try handle.apply(tls)
         handle.setWriteTarget(sink)
         let bytes = body ?? []
+        let sendOnce = SendOnce()
+        try handle.setSendOnce(sendOnce)
         let code = try bytes.withUnsafeBytes { buffer -> CURLcode in
-            let source = BodySource(buffer)
-            if body != nil { try handle.setBody(method: method, source: source) } else { try handle.setMethod(method) }
-            return withExtendedLifetime((sink, source, list)) { curl_easy_perform(handle.raw) }
+            try handle.setRequest(method: method, body: body == nil ? nil : buffer)
+            return withExtendedLifetime((sink, sendOnce, list)) { curl_easy_perform(handle.raw) }
         }
         let failure = FailureKind.from(
             curlCode: Int(code.rawValue), osErrno: Int32(handle.long(CURLINFO_OS_ERRNO)),
-            connected: handle.offset(CURLINFO_CONNECT_TIME_T) > 0
+            connected: handle.offset(CURLINFO_CONNECT_TIME_T) > 0, resendStopped: sendOnce.stoppedResend
         )
         return Response(
             statusCode: failure == nil ? handle.long(CURLINFO_RESPONSE_CODE) : 0,

@@ -6,8 +6,11 @@
 public struct RequestResult: Sendable {
     /// HTTP status, or 0 when no response arrived.
     public var statusCode: Int
-    /// Request start to complete body, monotonic clock.
+    /// Request start to complete body, monotonic clock. In the open model the start is the
+    /// *scheduled* time, so a request that waited for a free VU carries the wait (no coordinated omission).
     public var latencyMilliseconds: Double
+    /// Open model: actual send minus scheduled time; nil in the closed loop, where they are the same.
+    public var startLagMilliseconds: Double?
     /// Why no complete response arrived; nil when one did (whatever its status).
     public var failure: FailureKind?
     /// libcurl's (or the runner's) own words about the failure. Never aggregated.
@@ -35,7 +38,7 @@ public struct RequestResult: Sendable {
         statusCode: Int, latencyMilliseconds: Double, failure: FailureKind?, failureDetail: String? = nil,
         contentType: String? = nil, body: [UInt8] = [], bodyBytesReceived: Int? = nil,
         completedAtMicroseconds: Int64, connectMilliseconds: Double = 0, firstByteMilliseconds: Double = 0,
-        bytesSent: Int = 0, newConnections: Int = 0, virtualUser: Int = 0
+        bytesSent: Int = 0, newConnections: Int = 0, virtualUser: Int = 0, startLagMilliseconds: Double? = nil
     ) {
         self.statusCode = statusCode
         self.latencyMilliseconds = latencyMilliseconds
@@ -50,7 +53,11 @@ public struct RequestResult: Sendable {
         self.bytesSent = bytesSent
         self.newConnections = newConnections
         self.virtualUser = virtualUser
+        self.startLagMilliseconds = startLagMilliseconds
     }
+
+    /// Open model: completion minus actual send; the latency itself in the closed loop.
+    public var serviceMilliseconds: Double { latencyMilliseconds - (startLagMilliseconds ?? 0) }
 
     /// The connection was one kept alive from an earlier request.
     public var connectionReused: Bool { failure == nil && newConnections == 0 }

@@ -1,99 +1,217 @@
-/// Which virtual user starts a request, and when: the closed-loop plan (a request count, a duration,
-/// a stop with a grace period). A plain value: the event loop asks it and applies what it says,
-/// and the tests drive it with made-up clocks, without a socket.
+import DequeModule
+
+/// Which virtual user starts a request, and when, under a `LoadPlan`: the closed loop (a request
+/// count, a duration, stages of active VUs) or the open model (requests due on a schedule, VUs
+/// capping those in flight, due requests waiting in order). Stop and grace for both. A plain value:
+/// the event loop asks it and applies what it says; the tests drive it with made-up clocks.
 ///
 /// Every time is a monotonic instant in nanoseconds.
 struct Scheduler: Equatable {
     /// What the loop must do.
     enum Action: Equatable {
-        /// Send the VU's next request; its latency counts from `scheduledAt`.
+        /// Send the VU's next request; its latency counts from `scheduledAt` (coordinated omission
+        /// corrected in the open model, where a request may wait for a free VU).
         case start(virtualUser: Int, scheduledAt: UInt64)
         /// The stop grace is over: record these VUs' requests, still in flight, as aborted.
         case abort(virtualUsers: [Int])
     }
 
+    /// How often the loop wakes to follow a closed-model ramp.
+    static let rampTick: UInt64 = 50_000_000
+
     let virtualUsers: Int
     let requestLimit: Int?
     let graceNanoseconds: UInt64
-    /// No request starts at or after this instant (duration mode).
-    private(set) var runDeadline: UInt64?
+    let startAt: UInt64
+    let plan: LoadPlan
+    /// No request is scheduled (open) or started (closed) at or after this instant.
+    let runDeadline: UInt64?
     /// Set by `stop`: in-flight requests may finish until then.
     private(set) var stopDeadline: UInt64?
     private(set) var started = 0
     private(set) var inFlight = 0
+    /// When the last request was handed to a VU, and when the first was due: the achieved rate's span.
+    private(set) var lastStartAt: UInt64?
+    private(set) var firstScheduledAt: UInt64?
     private var busy: [Bool]
 
-    init(virtualUsers: Int, requestLimit: Int?, durationSeconds: Double?, graceSeconds: Double, startAt: UInt64) {
+    // The open model.
+    private var arrivals: ArrivalSchedule?
+    private var nextArrival: UInt64?
+    /// Requests due but not started (all VUs busy), oldest first. None is ever dropped.
+    private var backlog = Deque<UInt64>()
+    /// Free VUs; the next one used is at the end.
+    private var idle: [Int]
+    /// Requests released by the schedule so far (started or waiting).
+    private(set) var released = 0
+
+    init(virtualUsers: Int, requestLimit: Int?, durationSeconds: Double?, graceSeconds: Double, startAt: UInt64,
+         plan: LoadPlan = .closed(stages: nil)) {
         self.virtualUsers = virtualUsers
         self.requestLimit = requestLimit
+        self.startAt = startAt
+        self.plan = plan
         graceNanoseconds = Self.nanoseconds(graceSeconds)
-        runDeadline = durationSeconds.map { startAt + Self.nanoseconds($0) }
+        let limits = [durationSeconds, plan.stages?.totalSeconds].compactMap { $0 }
+        runDeadline = limits.min().map { startAt + Self.nanoseconds($0) }
         busy = [Bool](repeating: false, count: virtualUsers)
+        idle = Array((0..<virtualUsers).reversed())
+        if case .open(let rate, let arrival, let seed) = plan {
+            arrivals = ArrivalSchedule(rate: rate, arrival: arrival, seed: seed)
+            advanceArrivals()
+        }
     }
 
     static func nanoseconds(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1e9) }
 
-    /// No request is in flight, so none will start: in the closed model a VU starts its next
-    /// request only when its previous one ends. The loop may end.
-    var isFinished: Bool { inFlight == 0 }
-
     var stopping: Bool { stopDeadline != nil }
 
-    private func canStart(at now: UInt64) -> Bool {
-        if stopDeadline != nil { return false }
-        if let requestLimit, started >= requestLimit { return false }
-        if let runDeadline, now >= runDeadline { return false }
-        return true
-    }
-
-    /// The opening: every VU that may start, starts.
-    mutating func begin(now: UInt64) -> [Action] {
-        var actions: [Action] = []
-        for user in 0..<virtualUsers {
-            guard let action = startIfAllowed(user, now: now) else { break }
-            actions.append(action)
+    /// Nothing in flight and nothing more will start: the loop may end.
+    func isFinished(at now: UInt64) -> Bool {
+        guard inFlight == 0 else { return false }
+        if stopping { return true }
+        switch plan {
+        case .closed(nil):
+            // A VU starts its next request only when its previous one ends.
+            return true
+        case .closed:
+            return runDeadline.map { now >= $0 } ?? true
+        case .open:
+            return backlog.isEmpty && nextArrival == nil
         }
-        return actions
     }
 
-    /// A VU's request completed (or failed): its next one, if the plan allows.
-    mutating func finished(virtualUser user: Int, now: UInt64) -> Action? {
+    /// The closed-model ramp's target of active VUs at `now`.
+    func activeTarget(at now: UInt64) -> Int {
+        guard case .closed(let stages?) = plan else { return virtualUsers }
+        let target = stages.target(at: Double(now &- startAt) / 1e9).rounded()
+        return min(virtualUsers, max(0, Int(target)))
+    }
+
+    /// The target in force at `now`: active VUs (closed) or requests per second (open).
+    func target(at now: UInt64) -> Double {
+        switch plan {
+        case .closed: return Double(activeTarget(at: now))
+        case .open(.fixed(let perSecond), _, _): return perSecond
+        case .open(.stages(let stages), _, _): return stages.target(at: Double(now &- startAt) / 1e9)
+        }
+    }
+
+    /// The opening.
+    mutating func begin(now: UInt64) -> [Action] { tick(now: now) }
+
+    /// A VU's request completed (or failed): what to start now (in the open model, possibly more
+    /// than this VU's next request, when requests fell due while other VUs were idle).
+    mutating func finished(virtualUser user: Int, now: UInt64) -> [Action] {
         precondition(busy[user], "VU \(user) finished a request it did not have")
         busy[user] = false
         inFlight -= 1
-        return startIfAllowed(user, now: now)
+        switch plan {
+        case .closed:
+            guard user < activeTarget(at: now) else { return [] }
+            return startIfAllowed(user, scheduledAt: now, now: now).map { [$0] } ?? []
+        case .open:
+            idle.append(user)
+            return dispatch(now: now)
+        }
     }
 
     /// A request that could not be handed to libcurl at all: it is over, and the VU stays idle.
     mutating func failedToStart(virtualUser user: Int) {
         busy[user] = false
         inFlight -= 1
+        if case .open = plan { idle.append(user) }
     }
 
-    /// Stop starting requests; the ones in flight get the grace period.
+    /// Stop starting requests; the ones in flight get the grace period, the waiting ones are dropped
+    /// from the schedule (they were never sent, so they have no record).
     mutating func stop(now: UInt64) {
         guard stopDeadline == nil else { return }
         stopDeadline = now + graceNanoseconds
+        backlog.removeAll()
+        nextArrival = nil
     }
 
-    /// Called each loop turn: past the stop grace, the rest are aborted.
-    mutating func tick(now: UInt64) -> Action? {
-        guard let stopDeadline, now >= stopDeadline, inFlight > 0 else { return nil }
-        let aborted = busy.indices.filter { busy[$0] }
-        for user in aborted { busy[user] = false }
-        inFlight = 0
-        return .abort(virtualUsers: aborted)
+    /// Called each loop turn and at every deadline: past the stop grace, the rest are aborted;
+    /// otherwise whatever is due starts.
+    mutating func tick(now: UInt64) -> [Action] {
+        if let stopDeadline {
+            guard now >= stopDeadline, inFlight > 0 else { return [] }
+            let aborted = busy.indices.filter { busy[$0] }
+            for user in aborted { busy[user] = false }
+            inFlight = 0
+            return [.abort(virtualUsers: aborted)]
+        }
+        switch plan {
+        case .closed:
+            var actions: [Action] = []
+            for user in 0..<activeTarget(at: now) where !busy[user] {
+                guard let action = startIfAllowed(user, scheduledAt: now, now: now) else { break }
+                actions.append(action)
+            }
+            return actions
+        case .open:
+            return dispatch(now: now)
+        }
     }
 
-    /// The next instant the loop must wake for, whatever the sockets do. The end of a duration
-    /// is not one: nothing happens then, a VU that finishes later simply does not start again.
-    var nextDeadline: UInt64? { stopDeadline }
+    /// The next instant the loop must wake for, whatever the sockets do.
+    func nextDeadline(now: UInt64) -> UInt64? {
+        if let stopDeadline { return stopDeadline }
+        switch plan {
+        case .closed(nil):
+            // The end of a duration is not one: a VU that finishes later simply does not start again.
+            return nil
+        case .closed:
+            return runDeadline.map { now < $0 ? min($0, now + Self.rampTick) : nil } ?? nil
+        case .open:
+            // A due request with no free VU waits for a completion, not for a timer.
+            return idle.isEmpty ? nil : nextArrival
+        }
+    }
 
-    private mutating func startIfAllowed(_ user: Int, now: UInt64) -> Action? {
-        guard canStart(at: now) else { return nil }
+    private func mayStart(now: UInt64) -> Bool {
+        if stopDeadline != nil { return false }
+        if let requestLimit, started >= requestLimit { return false }
+        if let runDeadline, now >= runDeadline { return false }
+        return true
+    }
+
+    private mutating func startIfAllowed(_ user: Int, scheduledAt: UInt64, now: UInt64) -> Action? {
+        guard mayStart(now: now) else { return nil }
+        return start(user, scheduledAt: scheduledAt, now: now)
+    }
+
+    private mutating func start(_ user: Int, scheduledAt: UInt64, now: UInt64) -> Action {
         busy[user] = true
         started += 1
         inFlight += 1
-        return .start(virtualUser: user, scheduledAt: now)
+        lastStartAt = now
+        if firstScheduledAt == nil { firstScheduledAt = scheduledAt }
+        return .start(virtualUser: user, scheduledAt: scheduledAt)
+    }
+
+    /// Open model: release every request due by `now`, then hand the oldest to free VUs.
+    private mutating func dispatch(now: UInt64) -> [Action] {
+        while let due = nextArrival, due <= now {
+            backlog.append(due)
+            released += 1
+            advanceArrivals()
+        }
+        var actions: [Action] = []
+        while !idle.isEmpty, let scheduledAt = backlog.popFirst() {
+            actions.append(start(idle.removeLast(), scheduledAt: scheduledAt, now: now))
+        }
+        return actions
+    }
+
+    /// The next request's due instant, or nil once the count, the duration or the stages are over.
+    private mutating func advanceArrivals() {
+        nextArrival = nil
+        if let requestLimit, released >= requestLimit { return }
+        guard let offset = arrivals?.next() else { return }
+        let due = startAt + Self.nanoseconds(offset)
+        if let runDeadline, due >= runDeadline { return }
+        nextArrival = due
     }
 }

@@ -13,14 +13,14 @@ final class SchedulerTests: XCTestCase {
         var scheduler = Scheduler(virtualUsers: 3, requestLimit: 5, durationSeconds: nil, graceSeconds: 0.5, startAt: 0)
         XCTAssertEqual(started(scheduler.begin(now: 0)), [0, 1, 2])
         // VU 1 is fast: it takes the fourth and fifth requests; then nobody gets a sixth.
-        XCTAssertEqual(scheduler.finished(virtualUser: 1, now: 10), .start(virtualUser: 1, scheduledAt: 10))
-        XCTAssertEqual(scheduler.finished(virtualUser: 1, now: 20), .start(virtualUser: 1, scheduledAt: 20))
-        XCTAssertNil(scheduler.finished(virtualUser: 1, now: 30))
+        XCTAssertEqual(scheduler.finished(virtualUser: 1, now: 10), [.start(virtualUser: 1, scheduledAt: 10)])
+        XCTAssertEqual(scheduler.finished(virtualUser: 1, now: 20), [.start(virtualUser: 1, scheduledAt: 20)])
+        XCTAssertEqual(scheduler.finished(virtualUser: 1, now: 30), [])
         XCTAssertEqual(scheduler.started, 5)
-        XCTAssertFalse(scheduler.isFinished)
-        XCTAssertNil(scheduler.finished(virtualUser: 0, now: 40))
-        XCTAssertNil(scheduler.finished(virtualUser: 2, now: 50))
-        XCTAssertTrue(scheduler.isFinished)
+        XCTAssertFalse(scheduler.isFinished(at: 0))
+        XCTAssertEqual(scheduler.finished(virtualUser: 0, now: 40), [])
+        XCTAssertEqual(scheduler.finished(virtualUser: 2, now: 50), [])
+        XCTAssertTrue(scheduler.isFinished(at: 0))
         XCTAssertEqual(scheduler.started, 5)
     }
 
@@ -33,43 +33,43 @@ final class SchedulerTests: XCTestCase {
     func testDurationModeStartsNothingAtOrAfterTheEnd() {
         var scheduler = Scheduler(virtualUsers: 2, requestLimit: nil, durationSeconds: 1, graceSeconds: 0.5, startAt: 5 * second)
         XCTAssertEqual(started(scheduler.begin(now: 5 * second)).count, 2)
-        XCTAssertEqual(scheduler.finished(virtualUser: 0, now: 6 * second - 1), .start(virtualUser: 0, scheduledAt: 6 * second - 1))
-        XCTAssertNil(scheduler.finished(virtualUser: 1, now: 6 * second))
+        XCTAssertEqual(scheduler.finished(virtualUser: 0, now: 6 * second - 1), [.start(virtualUser: 0, scheduledAt: 6 * second - 1)])
+        XCTAssertEqual(scheduler.finished(virtualUser: 1, now: 6 * second), [])
         // The end of the duration is not a wake-up: in-flight requests just finish.
-        XCTAssertNil(scheduler.nextDeadline)
-        XCTAssertNil(scheduler.finished(virtualUser: 0, now: 7 * second))
-        XCTAssertTrue(scheduler.isFinished)
+        XCTAssertNil(scheduler.nextDeadline(now: 7 * second))
+        XCTAssertEqual(scheduler.finished(virtualUser: 0, now: 7 * second), [])
+        XCTAssertTrue(scheduler.isFinished(at: 0))
     }
 
     func testBothLimitsWhicheverComesFirst() {
         var scheduler = Scheduler(virtualUsers: 1, requestLimit: 2, durationSeconds: 100, graceSeconds: 0.5, startAt: 0)
         _ = scheduler.begin(now: 0)
-        XCTAssertNotNil(scheduler.finished(virtualUser: 0, now: 1))
-        XCTAssertNil(scheduler.finished(virtualUser: 0, now: 2), "the count ends it before the duration")
+        XCTAssertEqual(scheduler.finished(virtualUser: 0, now: 1).count, 1)
+        XCTAssertEqual(scheduler.finished(virtualUser: 0, now: 2), [], "the count ends it before the duration")
     }
 
     func testStopLetsInFlightFinishWithinTheGraceThenAbortsTheRest() {
         var scheduler = Scheduler(virtualUsers: 3, requestLimit: nil, durationSeconds: 60, graceSeconds: 0.5, startAt: 0)
         _ = scheduler.begin(now: 0)
         scheduler.stop(now: second)
-        XCTAssertEqual(scheduler.nextDeadline, second + second / 2)
-        XCTAssertNil(scheduler.finished(virtualUser: 1, now: second + 1), "no new request after the stop")
-        XCTAssertNil(scheduler.tick(now: second + second / 2 - 1), "still inside the grace")
-        XCTAssertEqual(scheduler.tick(now: second + second / 2), .abort(virtualUsers: [0, 2]))
-        XCTAssertTrue(scheduler.isFinished)
-        XCTAssertNil(scheduler.tick(now: 2 * second), "nothing left to abort")
+        XCTAssertEqual(scheduler.nextDeadline(now: second), second + second / 2)
+        XCTAssertEqual(scheduler.finished(virtualUser: 1, now: second + 1), [], "no new request after the stop")
+        XCTAssertEqual(scheduler.tick(now: second + second / 2 - 1), [], "still inside the grace")
+        XCTAssertEqual(scheduler.tick(now: second + second / 2), [.abort(virtualUsers: [0, 2])])
+        XCTAssertTrue(scheduler.isFinished(at: 0))
+        XCTAssertEqual(scheduler.tick(now: 2 * second), [], "nothing left to abort")
         // A second stop does not move the deadline.
         scheduler.stop(now: 3 * second)
-        XCTAssertEqual(scheduler.nextDeadline, second + second / 2)
+        XCTAssertEqual(scheduler.nextDeadline(now: second), second + second / 2)
     }
 
     func testAStopWithNothingInFlightEndsAtOnce() {
         var scheduler = Scheduler(virtualUsers: 1, requestLimit: nil, durationSeconds: 10, graceSeconds: 0.5, startAt: 0)
         _ = scheduler.begin(now: 0)
         scheduler.stop(now: 1)
-        XCTAssertNil(scheduler.finished(virtualUser: 0, now: 2))
-        XCTAssertTrue(scheduler.isFinished)
-        XCTAssertNil(scheduler.tick(now: second))
+        XCTAssertEqual(scheduler.finished(virtualUser: 0, now: 2), [])
+        XCTAssertTrue(scheduler.isFinished(at: 0))
+        XCTAssertEqual(scheduler.tick(now: second), [])
     }
 
     func testARequestThatCouldNotStartLeavesItsVUIdle() {
@@ -79,6 +79,6 @@ final class SchedulerTests: XCTestCase {
         XCTAssertEqual(scheduler.inFlight, 1)
         XCTAssertEqual(scheduler.started, 2, "it counts as sent: it has its record")
         scheduler.stop(now: 5)
-        XCTAssertEqual(scheduler.tick(now: second), .abort(virtualUsers: [1]))
+        XCTAssertEqual(scheduler.tick(now: second), [.abort(virtualUsers: [1])])
     }
 }
