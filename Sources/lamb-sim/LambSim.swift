@@ -58,6 +58,11 @@ struct LambSim: AsyncParsableCommand {
     @Option(help: "Simulated LLM latency in milliseconds: a number, or a range MIN-MAX.")
     var latencyMs = "0"
 
+    @Option(help: "Pause the whole server for --stall-for seconds at the end of every period of this many seconds.")
+    var stallEvery = 0.0
+    @Option(help: "Length of each --stall-every pause in seconds.")
+    var stallFor = 0.0
+
     @Option(help: "Fraction of chat requests answered with --fault-status.")
     var faultStatusRate = 0.0
     @Option(help: "HTTP status for --fault-status-rate.")
@@ -83,6 +88,9 @@ struct LambSim: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard stallEvery >= 0, stallFor >= 0, stallFor <= stallEvery || stallEvery == 0, (stallEvery > 0) == (stallFor > 0) else {
+            throw ValidationError("--stall-every and --stall-for go together, with 0 < --stall-for <= --stall-every")
+        }
         guard parseLatency(latencyMs) != nil else {
             throw ValidationError("--latency-ms takes a number of milliseconds or a range like 20-80")
         }
@@ -113,7 +121,8 @@ struct LambSim: AsyncParsableCommand {
                 statusRate: faultStatusRate, status: faultStatus, stallRate: faultStallRate,
                 closeBeforeRate: faultCloseRate, closeKeptAliveRate: faultCloseKeptAliveRate, closeMidBodyRate: faultMidBodyRate, notJSONRate: faultNotJsonRate,
                 errorInBodyRate: faultErrorRate, oversizedRate: faultOversizedRate),
-            stallSeconds: stallSeconds, oversizedBytes: oversizedBytes)
+            stallSeconds: stallSeconds, oversizedBytes: oversizedBytes,
+            stalls: StallSchedule(everySeconds: stallEvery, forSeconds: stallFor))
         let server = SimServer(settings: settings, store: store)
         var logger = Logger(label: "lamb-sim")
         logger.logLevel = .error

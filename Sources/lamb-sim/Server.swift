@@ -28,12 +28,15 @@ struct SimSettings: Sendable {
     var faults: FaultPlan
     var stallSeconds: Double
     var oversizedBytes: Int
+    var stalls = StallSchedule(everySeconds: 0, forSeconds: 0)
 }
 
 struct SimServer: Sendable {
     let settings: SimSettings
     let store: ChatStore?
     let stats = SimStats()
+    /// Time zero of the stall schedule.
+    let startedAt = ContinuousClock.now
 
     func router() -> Router<SimContext> {
         let router = Router(context: SimContext.self)
@@ -82,11 +85,13 @@ struct SimServer: Sendable {
         // Counted before any check or fault: what the clients actually sent.
         stats.received.increment()
         let started = ContinuousClock.now
+        let pause = settings.stalls.remainingPause(at: Self.seconds(started - startedAt))
+        if pause > 0 { try await Task.sleep(for: .seconds(pause)) }
         let (response, completed) = try await answer(request, context: context, assistantID: assistantID)
         let elapsed = ContinuousClock.now - started
         stats.record(
             status: Int(response.status.code),
-            serviceMilliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15,
+            serviceMilliseconds: Self.seconds(elapsed) * 1000,
             completion: completed
         )
         return response
@@ -165,6 +170,10 @@ struct SimServer: Sendable {
             }
         }
         return (jsonResponse(.ok, result.json), true)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func persistenceFailure(_ error: Error) -> Response {

@@ -1,10 +1,13 @@
 import ArgumentParser
+import CurlEngine
 
 /// The flags of a run, written once: each option's name, help and default live here and nowhere
 /// else. `Configuration.resolve` reads these structs directly.
 struct LoadOptions: ParsableArguments {
-    @Option(name: .customLong("vus"), help: "Number of concurrent virtual users (required).")
-    var vus: Int
+    @Option(name: .customLong("vus"), help: ArgumentHelp(
+        "Number of concurrent virtual users (required, except with --stages or --rate); with --rate, the most requests in flight (default 100).",
+        valueName: "vus"))
+    var vus: Int?
     @Option(help: ArgumentHelp("Total requests to send (use with --vus or --duration).", valueName: "N"))
     var requests: Int?
     @Option(help: ArgumentHelp("Test duration in seconds (use instead of --requests).", valueName: "SECONDS"))
@@ -17,6 +20,16 @@ struct LoadOptions: ParsableArguments {
     var asyncRunner = false
     @Flag(help: "Use the URLSession runner instead (for comparison with the default).")
     var sync = false
+    @Option(help: ArgumentHelp("Open model: start requests at this rate, whatever the server does; latency counts from each request's scheduled time.", valueName: "REQ/S"))
+    var rate: Double?
+    @Option(help: ArgumentHelp("With --rate: constant (request i at i/R) or poisson arrivals.", valueName: "constant|poisson"))
+    var arrival: LoadPlan.Arrival = .constant
+    @Option(help: ArgumentHelp("With --arrival poisson: the random seed, so runs repeat.", valueName: "N"))
+    var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("Ramp the target linearly from 0 through stages, e.g. 30s:10,2m:100,30s:0 (VUs; with --rate, requests/s). The run lasts their sum.", valueName: "D:T,..."))
+    var stages: StageList?
+    @Option(name: .customLong("threshold"), help: ArgumentHelp("Pass/fail check, repeatable: METRIC OP VALUE, e.g. 'p95<2s' or 'error_rate<=1%'. Any failure exits 99.", valueName: "EXPR"))
+    var thresholds: [String] = []
 }
 
 struct TargetOptions: ParsableArguments {
@@ -64,9 +77,12 @@ struct RunOptions: ParsableArguments {
     @OptionGroup(title: "Output") var output: OutputOptions
 
     func validate() throws {
-        guard load.vus >= 1 else { throw ValidationError("--vus must be at least 1 (got \(load.vus)).") }
-        guard load.requests != nil || load.duration != nil else {
-            throw ValidationError("give --requests N or --duration SECONDS (or both: whichever is reached first ends the run).")
+        if load.vus == nil && load.stages == nil && load.rate == nil {
+            throw ValidationError("Missing expected argument '--vus <vus>' (or give --stages or --rate).")
+        }
+        if let vus = load.vus, vus < 1 { throw ValidationError("--vus must be at least 1 (got \(vus)).") }
+        guard load.requests != nil || load.duration != nil || load.stages != nil else {
+            throw ValidationError("give --requests N or --duration SECONDS (or both: whichever is reached first ends the run), or --stages.")
         }
         if let requests = load.requests, requests < 1 { throw ValidationError("--requests must be at least 1 (got \(requests)).") }
         if let duration = load.duration, !(duration > 0 && duration.isFinite) {
@@ -75,11 +91,21 @@ struct RunOptions: ParsableArguments {
         guard load.timeout > 0 && load.timeout.isFinite else {
             throw ValidationError("--timeout must be a positive number of seconds (got \(load.timeout)).")
         }
+        if let rate = load.rate, !(rate > 0 && rate.isFinite) {
+            throw ValidationError("--rate must be a positive number of requests per second (got \(rate)).")
+        }
+        if load.rate == nil && (load.arrival != .constant || load.seed != 1) {
+            throw ValidationError("--arrival and --seed shape the open model's schedule; they need --rate.")
+        }
+        if load.sync && (load.rate != nil || load.stages != nil) {
+            throw ValidationError("--rate and --stages drive the libcurl engine's scheduler; they cannot be used with --sync.")
+        }
+        for expression in load.thresholds { _ = try Threshold.parse(expression) }
         if let chars = output.responseMaxChars, chars < 0 {
             throw ValidationError("--response-max-chars must be 0 (unlimited) or more (got \(chars)).")
         }
         if load.sync && load.asyncRunner { throw ValidationError("--sync and --async choose different runners; give one.") }
         if target.noAuth && target.authToken != nil { throw ValidationError("--no-auth and --auth-token contradict each other; give one.") }
-        if load.vus > 100_000 { throw ValidationError("--vus above 100000 is not supported on one machine (got \(load.vus)).") }
+        if let vus = load.vus, vus > 100_000 { throw ValidationError("--vus above 100000 is not supported on one machine (got \(vus)).") }
     }
 }

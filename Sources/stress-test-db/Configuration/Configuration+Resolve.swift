@@ -17,9 +17,11 @@ extension Configuration {
         let target = try resolveTarget(options.target, settings)
         try checkTLS(options, readFile: readFile)
         let load = options.load, output = options.output
+        let shape = loadShape(load)
         return Configuration(
             baseURL: target.baseURL, assistantID: target.assistantID, token: target.token, requestURL: target.requestURL,
-            virtualUsers: load.vus, requestLimit: load.requests, durationSeconds: load.duration,
+            virtualUsers: shape.virtualUsers, plan: shape.plan, thresholds: try load.thresholds.map(Threshold.parse),
+            requestLimit: load.requests, durationSeconds: load.duration,
             timeoutSeconds: load.timeout, responseMaxChars: output.responseMaxChars ?? settings.responseMaxChars,
             readinessCheck: !(options.target.noCheck || settings.noServerCheck),
             prompt: load.prompt ?? settings["STRESS_PROMPT"] ?? "Hello",

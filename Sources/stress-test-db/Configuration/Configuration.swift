@@ -14,6 +14,9 @@ struct Configuration {
     var token: String?
     var requestURL: String
     var virtualUsers: Int
+    /// Closed loop or open model, with or without stages (SPEC section 11).
+    var plan: LoadPlan
+    var thresholds: [Threshold]
     var requestLimit: Int?
     var durationSeconds: Double?
     var timeoutSeconds: Double

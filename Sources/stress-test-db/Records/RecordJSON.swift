@@ -1,7 +1,7 @@
 extension ResponseRecord {
     /// SPEC section 4's eight keys in order, then this tool's extras.
     var json: JSONValue {
-        .object([
+        var members: [(String, JSONValue)] = [
             ("status_code", .int(statusCode)),
             ("latency_ms", .number(latencyMilliseconds)),
             ("success", .bool(success)),
@@ -17,7 +17,11 @@ extension ResponseRecord {
             ("bytes_sent", .int(bytesSent)),
             ("connection_reused", .bool(connectionReused)),
             ("vu", .int(virtualUser)),
-        ])
+        ]
+        if let startLagMilliseconds {
+            members += [("service_ms", .number(serviceMilliseconds)), ("start_lag_ms", .number(startLagMilliseconds))]
+        }
+        return .object(members)
     }
 
     /// One JSON Lines line, newline included.

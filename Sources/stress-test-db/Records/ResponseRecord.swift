@@ -19,6 +19,10 @@ struct ResponseRecord: Sendable {
     let bytesSent: Int
     let connectionReused: Bool
     let virtualUser: Int
+    /// Open model: actual send minus scheduled time (nil in the closed loop).
+    let startLagMilliseconds: Double?
+    /// Open model: completion minus actual send.
+    var serviceMilliseconds: Double { latencyMilliseconds - (startLagMilliseconds ?? 0) }
 
     var success: Bool { outcome.isSuccess }
     /// SPEC's `error`.
@@ -55,6 +59,7 @@ struct ResponseRecord: Sendable {
         bytesSent = result.bytesSent
         connectionReused = result.connectionReused
         virtualUser = result.virtualUser
+        startLagMilliseconds = result.startLagMilliseconds
     }
 
     /// The captured body as text, cut to `maxCharacters` Unicode scalars.

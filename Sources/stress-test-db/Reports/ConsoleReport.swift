@@ -44,6 +44,21 @@ enum ConsoleReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The lines after the block: the open model's rates, then the thresholds.
+    static func afterBlock(_ summary: RunSummary) -> String {
+        var lines: [String] = []
+        if let offered = summary.configuration.plan.offeredRate {
+            let lag = summary.statistics.startLags.summary().map { String(format: "%.2f ms", $0.p99) } ?? "-"
+            let achieved = summary.achievedRate.map { String(format: "%.2f req/s", $0) } ?? "-"
+            lines.append(String(format: "Rate: offered %.2f req/s, achieved %@, start lag p99 %@", offered, achieved, lag))
+        }
+        if !summary.thresholds.isEmpty {
+            lines.append("Thresholds:")
+            lines += summary.thresholds.map { "  " + $0.line }
+        }
+        return lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n") + "\n"
+    }
+
     /// What follows the block: where files went, then the verdict.
     static func closing(_ summary: RunSummary, savedFiles: [String]) -> String {
         var text = "\n"
@@ -51,9 +66,12 @@ enum ConsoleReport {
         if summary.interrupted {
             text += "\n⚠️  Test interrupted: results cover the requests that finished before the stop\n"
         }
+        if summary.thresholdFailed {
+            text += "\n⚠️  Thresholds failed: \(summary.thresholds.filter { !$0.passed }.map(\.threshold.expression).joined(separator: ", "))\n"
+        }
         if summary.highErrorRate {
             text += String(format: "\n⚠️  Warning: High error rate (%.1f%%)\n", summary.statistics.errorRatePercent)
-        } else if !summary.interrupted {
+        } else if !summary.interrupted && !summary.thresholdFailed {
             text += "✓ Test completed\n"
         }
         return text

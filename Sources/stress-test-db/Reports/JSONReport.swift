@@ -16,14 +16,6 @@ enum JSONReport {
     static func head(_ summary: RunSummary) -> String {
         let configuration = summary.configuration
         let statistics = summary.statistics
-        var latency: JSONValue = .object([])
-        if let summary = statistics.latencySummary() {
-            latency = .object([
-                ("min", .number(summary.min)), ("max", .number(summary.max)), ("mean", .number(summary.mean)),
-                ("median", .number(summary.median)), ("p95", .number(summary.p95)), ("p99", .number(summary.p99)),
-                ("stdev", .number(summary.stdev)),
-            ])
-        }
         let document: JSONValue = .object([
             ("metadata", .object([
                 ("timestamp", .string(isoTimestamp(microseconds: summary.startedAtMicroseconds))),
@@ -42,11 +34,42 @@ enum JSONReport {
                 ("status_codes", .object(statistics.statusCodes.entries.sorted { $0.key < $1.key }
                     .map { (String($0.key), .int($0.count)) })),
                 ("errors", .object(statistics.errors.entries.map { ($0.key, .int($0.count)) })),
-                ("latency_ms", latency),
-            ])),
+                ("latency_ms", json(statistics.latencySummary())),
+            ] + openModel(summary) + thresholds(summary))),
             ("raw_results", .array([])),
         ])
         // The document with an empty array ends `"raw_results": []\n}`: keep it up to the `[`.
         return String(document.pretty.dropLast(3))
+    }
+
+    static func json(_ latency: LatencySummary?) -> JSONValue {
+        guard let latency else { return .object([]) }
+        return .object([
+            ("min", .number(latency.min)), ("max", .number(latency.max)), ("mean", .number(latency.mean)),
+            ("median", .number(latency.median)), ("p95", .number(latency.p95)), ("p99", .number(latency.p99)),
+            ("stdev", .number(latency.stdev)),
+        ])
+    }
+
+    /// SPEC section 11's additions, in the open model only.
+    static func openModel(_ summary: RunSummary) -> [(String, JSONValue)] {
+        guard let offered = summary.configuration.plan.offeredRate else { return [] }
+        let lag = summary.statistics.startLags.summary()
+        return [
+            ("service_time_ms", json(summary.statistics.serviceTimes.summary())),
+            ("start_lag_ms", lag.map { .object([("median", .number($0.median)), ("p99", .number($0.p99)), ("max", .number($0.max))]) }
+                ?? .object([])),
+            ("offered_rate", .number(offered)),
+            ("achieved_rate", summary.achievedRate.map(JSONValue.number) ?? .null),
+        ]
+    }
+
+    /// SPEC section 12: `[{"expr", "value", "passed"}]`, when thresholds were given.
+    static func thresholds(_ summary: RunSummary) -> [(String, JSONValue)] {
+        guard !summary.thresholds.isEmpty else { return [] }
+        return [("thresholds", .array(summary.thresholds.map { result in
+            .object([("expr", .string(result.threshold.expression)), ("value", result.value.map(JSONValue.number) ?? .null),
+                     ("passed", .bool(result.passed))])
+        }))]
     }
 }

@@ -8,6 +8,11 @@ struct RunSummary {
     var wallSeconds: Double
     var embeddingModel: String
     var interrupted: Bool
+    /// Open model: requests started per second from the first due time to the last start.
+    var achievedRate: Double?
+    var thresholds: [Threshold.Result] = []
+
+    var thresholdFailed: Bool { thresholds.contains { !$0.passed } }
 
     var highErrorRate: Bool { statistics.errorRatePercent > 5 }
 }

@@ -10,10 +10,13 @@ protocol LoadRunner: AnyObject, Sendable {
     var connectionsOpened: Int? { get }
     /// Why the runner could not run at all, if so.
     var failure: String? { get }
+    /// Open model: requests started per second from the first due time to the last start.
+    var achievedRate: Double? { get }
 }
 
 extension CurlEngine: LoadRunner {
     var connectionsOpened: Int? { counters.connectionsOpened }
+    var achievedRate: Double? { configuration.plan.isOpen ? counters.achievedRate : nil }
 }
 
 extension Configuration {
@@ -25,6 +28,6 @@ extension Configuration {
             // Enough bytes for `responseMaxChars` scalars (4 bytes at most each), and enough
             // for the body scanner to find `model` and `error` in a large answer.
             bodyCaptureBytes: responseMaxChars == 0 ? 64 << 20 : max(responseMaxChars * 4 + 4, 64 << 10),
-            tls: tls)
+            tls: tls, plan: plan)
     }
 }

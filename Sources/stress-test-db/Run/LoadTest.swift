@@ -63,9 +63,11 @@ struct LoadTest {
             console.error("the load could not start: \(failure)")
             return 1
         }
-        let summary = RunSummary(
+        var summary = RunSummary(
             configuration: configuration, statistics: collected.statistics, startedAtMicroseconds: startedAtMicroseconds,
-            wallSeconds: collected.wallSeconds, embeddingModel: embeddingModel, interrupted: signals.stoppedBySignal != nil)
+            wallSeconds: collected.wallSeconds, embeddingModel: embeddingModel, interrupted: signals.stoppedBySignal != nil,
+            achievedRate: runner.achievedRate)
+        summary.thresholds = configuration.thresholds.map { $0.evaluate(collected.statistics, wallSeconds: collected.wallSeconds) }
         // A runner that failed mid-run stopped as Ctrl-C would: every record is reported, then the reason.
         let runFailure = runner.failure.map { "the run was stopped early: \($0)" }
         return report(summary, spool: spool, outputFailure: collected.outputFailure, writeFailure: collected.writeFailure,
@@ -107,6 +109,7 @@ struct LoadTest {
         var progress = ProgressLine(
             requestLimit: configuration.requestLimit, durationSeconds: configuration.durationSeconds,
             isTerminal: isatty(2) == 1)
+        progress.plan = configuration.plan
         let start = monotonicNanoseconds()
         runner.start()
         while true {
@@ -152,7 +155,7 @@ struct LoadTest {
     /// `writeFailure` was shown when it happened; `runFailure` is shown after the results.
     private func report(_ summary: RunSummary, spool: RawResultsSpool?, outputFailure: String?, writeFailure: String?, runFailure: String?,
                         signal: Int32?) -> Int32 {
-        console.out(ConsoleReport.results(summary))
+        console.out(ConsoleReport.results(summary) + ConsoleReport.afterBlock(summary))
         var saved: [String] = []
         var failures: [String] = [writeFailure, runFailure].compactMap { $0 }
         if let path = configuration.outputPath, let spool {
@@ -178,8 +181,10 @@ struct LoadTest {
         }
         console.out(ConsoleReport.closing(summary, savedFiles: saved))
         for failure in failures where failure != writeFailure { console.error(failure) }
+        // A stop by signal, then a broken output, then failed thresholds (99, k6's code), then the error rate.
         if let signal { return 128 + signal }
-        if !failures.isEmpty || summary.highErrorRate { return 1 }
-        return 0
+        if !failures.isEmpty { return 1 }
+        if summary.thresholdFailed { return 99 }
+        return summary.highErrorRate ? 1 : 0
     }
 }

@@ -1,3 +1,4 @@
+import CurlEngine
 import Foundation
 
 /// The live line on stderr: in place on a terminal, a plain line every few seconds otherwise.
@@ -5,6 +6,8 @@ struct ProgressLine {
     let requestLimit: Int?
     let durationSeconds: Double?
     let isTerminal: Bool
+    /// The plan's target in force, shown beside the achieved rate (`--rate`, `--stages`).
+    var plan: LoadPlan = .closed(stages: nil)
     private(set) var lastShown: Double = 0
     private var recentLatencies: [Double] = []
     private var lastCompleted = 0
@@ -29,16 +32,18 @@ struct ProgressLine {
         let p95 = LatencySummary(recentLatencies).map { String(format: "%.1f ms", $0.p95) } ?? "-"
         recentLatencies.removeAll(keepingCapacity: true)
         return Self.render(elapsed: elapsed, completed: completed, requestLimit: requestLimit,
-                           durationSeconds: durationSeconds, rate: rate, errors: errors, p95: p95)
+                           durationSeconds: durationSeconds ?? plan.stages?.totalSeconds, rate: rate, errors: errors,
+                           p95: p95, target: plan.targetDescription(at: elapsed))
     }
 
     static func render(elapsed: Double, completed: Int, requestLimit: Int?, durationSeconds: Double?,
-                       rate: Double, errors: Int, p95: String) -> String {
+                       rate: Double, errors: Int, p95: String, target: String? = nil) -> String {
         var progress = "\(completed)"
         if let requestLimit { progress += "/\(requestLimit)" }
         progress += " done"
         if let durationSeconds { progress += String(format: ", %.0fs left", max(0, durationSeconds - elapsed)) }
         return String(format: "[%6.1fs] ", elapsed) + progress
-            + String(format: " | %.1f req/s | errors %d | p95 %@", rate, errors, p95)
+            + String(format: " | %.1f req/s", rate) + (target.map { " (target \($0))" } ?? "")
+            + String(format: " | errors %d | p95 %@", errors, p95)
     }
 }

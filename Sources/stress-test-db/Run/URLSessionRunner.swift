@@ -23,6 +23,8 @@ final class URLSessionRunner: LoadRunner, Sendable {
 
     var connectionsOpened: Int? { nil }
     var failure: String? { nil }
+    /// The URLSession runner has no open model (`--rate` with `--sync` is a usage error).
+    var achievedRate: Double? { nil }
 
     init(configuration: EngineConfiguration) {
         self.configuration = configuration

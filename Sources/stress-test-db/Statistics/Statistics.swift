@@ -9,6 +9,9 @@ struct Statistics {
     private(set) var problems = CountedKeys<String>()
     private(set) var models = CountedKeys<String>()
     private(set) var latencies = LatencyDistribution()
+    /// Open model only: completion minus actual send, and actual send minus scheduled time.
+    private(set) var serviceTimes = LatencyDistribution()
+    private(set) var startLags = LatencyDistribution()
 
     var failed: Int { total - successful }
     var errorRatePercent: Double { total == 0 ? 0 : Double(failed) / Double(total) * 100 }
@@ -24,6 +27,10 @@ struct Statistics {
         if let problem = record.outcome.problemKey { problems.add(problem) }
         if let model = record.model, !model.isEmpty { models.add(model) }
         latencies.add(record.latencyMilliseconds)
+        if let lag = record.startLagMilliseconds {
+            startLags.add(lag)
+            serviceTimes.add(record.serviceMilliseconds)
+        }
     }
 
     /// Latency summary; nil when there are no records.

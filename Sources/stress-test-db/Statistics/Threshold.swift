@@ -1,0 +1,101 @@
+import ArgumentParser
+
+/// `--threshold METRIC OP VALUE` (SPEC section 12): a pass/fail check on the run's statistics.
+struct Threshold: Equatable {
+    enum Metric: String, CaseIterable {
+        case p50, p95, p99, mean, max
+        case errorRate = "error_rate"
+        case rps
+        case ttftP95 = "ttft_p95", ttftP99 = "ttft_p99", tpotP95 = "tpot_p95"
+        case goodput
+
+        var isLatency: Bool { [.p50, .p95, .p99, .mean, .max, .ttftP95, .ttftP99, .tpotP95].contains(self) }
+        var isPercent: Bool { self == .errorRate || self == .goodput }
+    }
+
+    enum Comparison: String, CaseIterable {
+        case lessOrEqual = "<=", greaterOrEqual = ">=", less = "<", greater = ">"
+
+        func holds(_ actual: Double, _ limit: Double) -> Bool {
+            switch self {
+            case .less: return actual < limit
+            case .lessOrEqual: return actual <= limit
+            case .greater: return actual > limit
+            case .greaterOrEqual: return actual >= limit
+            }
+        }
+    }
+
+    /// As the user wrote it, spaces removed.
+    let expression: String
+    let metric: Metric
+    let comparison: Comparison
+    /// In the metric's unit: milliseconds, percent, or requests per second.
+    let limit: Double
+
+    /// A malformed expression is a usage error that quotes it and says what is wrong.
+    static func parse(_ text: String) throws -> Threshold {
+        let expression = text.filter { !$0.isWhitespace }
+        func fail(_ why: String) -> ValidationError {
+            ValidationError("--threshold '\(text)': \(why). Write METRIC OP VALUE, e.g. 'p95<2s', 'error_rate<=1%', 'rps>=100'.")
+        }
+        // Two-character operators first, so `<=` is not read as `<` followed by `=...`.
+        guard let comparison = Comparison.allCases.first(where: { expression.contains($0.rawValue) }),
+              let range = expression.range(of: comparison.rawValue) else {
+            throw fail("no comparison (<, <=, >, >=)")
+        }
+        let name = String(expression[..<range.lowerBound]).lowercased()
+        guard let metric = Metric(rawValue: name) else {
+            throw fail("unknown metric '\(name)' (one of \(Metric.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var number = String(expression[range.upperBound...])
+        var scale = 1.0
+        if number.hasSuffix("ms") {
+            guard metric.isLatency else { throw fail("'ms' does not fit \(name)") }
+            number.removeLast(2)
+        } else if number.hasSuffix("s") {
+            guard metric.isLatency else { throw fail("'s' does not fit \(name)") }
+            number.removeLast()
+            scale = 1000
+        } else if number.hasSuffix("%") {
+            guard metric.isPercent else { throw fail("'%' does not fit \(name)") }
+            number.removeLast()
+        }
+        guard let value = Double(number), value.isFinite else { throw fail("'\(number)' is not a number") }
+        if [.ttftP95, .ttftP99, .tpotP95, .goodput].contains(metric) {
+            throw fail("\(name) needs streaming or SLO measurements (--stream, --slo), which this version does not have yet")
+        }
+        return Threshold(expression: expression, metric: metric, comparison: comparison, limit: value * scale)
+    }
+
+    /// The run's value for the metric, or nil when there is none (no latency without records).
+    func actual(_ statistics: Statistics, wallSeconds: Double) -> Double? {
+        let latency = statistics.latencySummary()
+        switch metric {
+        case .p50: return latency?.median
+        case .p95: return latency?.p95
+        case .p99: return latency?.p99
+        case .mean: return latency?.mean
+        case .max: return latency?.max
+        case .errorRate: return statistics.errorRatePercent
+        case .rps: return wallSeconds > 0 ? Double(statistics.total) / wallSeconds : nil
+        case .ttftP95, .ttftP99, .tpotP95, .goodput: return nil
+        }
+    }
+
+    struct Result: Equatable {
+        var threshold: Threshold
+        var value: Double?
+        /// A threshold without a value to judge fails: nothing was shown to meet it.
+        var passed: Bool { value.map { threshold.comparison.holds($0, threshold.limit) } ?? false }
+
+        /// `✓ p95<2000: 1834.20`
+        var line: String {
+            (passed ? "✓ " : "✗ ") + threshold.expression + ": " + (value.map { String(format: "%.2f", $0) } ?? "no data")
+        }
+    }
+
+    func evaluate(_ statistics: Statistics, wallSeconds: Double) -> Result {
+        Result(threshold: self, value: actual(statistics, wallSeconds: wallSeconds))
+    }
+}
