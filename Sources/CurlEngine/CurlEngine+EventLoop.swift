@@ -26,7 +26,7 @@ extension CurlEngine {
             self.engine = engine
             let configuration = engine.configuration
             let shardCount = (configuration.virtualUsers + Shard.size - 1) / Shard.size
-            scheduler = Self.scheduler(configuration, startAt: monotonicNanoseconds())
+            scheduler = Scheduler(configuration, startAt: monotonicNanoseconds())
             timers = ShardTimers(shards: shardCount)
             isDirty = [Bool](repeating: false, count: shardCount)
             // "Expect:" off: libcurl would otherwise wait for a 100 Continue before a large body.
@@ -93,18 +93,10 @@ extension CurlEngine {
             body.deallocate()
         }
 
-        static func scheduler(_ configuration: EngineConfiguration, startAt: UInt64) -> Scheduler {
-            Scheduler(
-                virtualUsers: configuration.virtualUsers, requestLimit: configuration.requestLimit,
-                durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
-                startAt: startAt, plan: configuration.plan)
-        }
-
         func run() {
             // The schedule's time zero is now, after every handle was made, not when the loop was built.
             let begin = monotonicNanoseconds()
-            scheduler = Self.scheduler(engine.configuration, startAt: begin)
-            engine.counterState.withLock { $0.startedAt = begin }
+            scheduler = Scheduler(engine.configuration, startAt: begin)
             for action in scheduler.begin(now: begin) { apply(action) }
             flush()
             let maxEvents = 512
@@ -245,8 +237,7 @@ extension CurlEngine {
             engine.counterState.withLock {
                 $0.connectionsOpened = opened
                 $0.requestsStarted = scheduler.started
-                $0.firstScheduledAt = scheduler.firstScheduledAt
-                $0.lastStartedAt = scheduler.lastStartAt
+                $0.achievedRate = scheduler.achievedRate
             }
             engine.results.push(batch)
             batch.removeAll(keepingCapacity: true)

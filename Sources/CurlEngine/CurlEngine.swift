@@ -32,16 +32,8 @@ public final class CurlEngine: @unchecked Sendable {
     public struct EngineCounters: Sendable {
         public var requestsStarted = 0
         public var connectionsOpened = 0
-        /// Monotonic instants: the schedule's time zero, the first request's due time, the last start.
-        public var startedAt: UInt64?
-        public var firstScheduledAt: UInt64?
-        public var lastStartedAt: UInt64?
-
         /// Requests started per second from the first due time to the last start (SPEC section 11).
-        public var achievedRate: Double? {
-            guard let first = firstScheduledAt, let last = lastStartedAt, last > first else { return nil }
-            return Double(requestsStarted) / (Double(last - first) / 1e9)
-        }
+        public var achievedRate: Double?
     }
 
     public init(configuration: EngineConfiguration) throws {

@@ -6,9 +6,9 @@ import DequeModule
 /// the event loop asks it and applies what it says; the tests drive it with made-up clocks.
 ///
 /// Every time is a monotonic instant in nanoseconds.
-struct Scheduler: Equatable {
+public struct Scheduler: Equatable, Sendable {
     /// What the loop must do.
-    enum Action: Equatable {
+    public enum Action: Equatable, Sendable {
         /// Send the VU's next request; its latency counts from `scheduledAt` (coordinated omission
         /// corrected in the open model, where a request may wait for a free VU).
         case start(virtualUser: Int, scheduledAt: UInt64)
@@ -17,22 +17,22 @@ struct Scheduler: Equatable {
     }
 
     /// How often the loop wakes to follow a closed-model ramp.
-    static let rampTick: UInt64 = 50_000_000
+    public static let rampTick: UInt64 = 50_000_000
 
-    let virtualUsers: Int
-    let requestLimit: Int?
-    let graceNanoseconds: UInt64
-    let startAt: UInt64
-    let plan: LoadPlan
+    public let virtualUsers: Int
+    public let requestLimit: Int?
+    public let graceNanoseconds: UInt64
+    public let startAt: UInt64
+    public let plan: LoadPlan
     /// No request is scheduled (open) or started (closed) at or after this instant.
-    let runDeadline: UInt64?
+    public let runDeadline: UInt64?
     /// Set by `stop`: in-flight requests may finish until then.
-    private(set) var stopDeadline: UInt64?
-    private(set) var started = 0
-    private(set) var inFlight = 0
+    public private(set) var stopDeadline: UInt64?
+    public private(set) var started = 0
+    public private(set) var inFlight = 0
     /// When the last request was handed to a VU, and when the first was due: the achieved rate's span.
-    private(set) var lastStartAt: UInt64?
-    private(set) var firstScheduledAt: UInt64?
+    public private(set) var lastStartAt: UInt64?
+    public private(set) var firstScheduledAt: UInt64?
     private var busy: [Bool]
 
     // The open model.
@@ -43,9 +43,9 @@ struct Scheduler: Equatable {
     /// Free VUs; the next one used is at the end.
     private var idle: [Int]
     /// Requests released by the schedule so far (started or waiting).
-    private(set) var released = 0
+    public private(set) var released = 0
 
-    init(virtualUsers: Int, requestLimit: Int?, durationSeconds: Double?, graceSeconds: Double, startAt: UInt64,
+    public init(virtualUsers: Int, requestLimit: Int?, durationSeconds: Double?, graceSeconds: Double, startAt: UInt64,
          plan: LoadPlan = .closed(stages: nil)) {
         self.virtualUsers = virtualUsers
         self.requestLimit = requestLimit
@@ -62,12 +62,25 @@ struct Scheduler: Equatable {
         }
     }
 
+    /// The scheduler an engine configuration describes, its time zero at `startAt`.
+    public init(_ configuration: EngineConfiguration, startAt: UInt64) {
+        self.init(virtualUsers: configuration.virtualUsers, requestLimit: configuration.requestLimit,
+                  durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
+                  startAt: startAt, plan: configuration.plan)
+    }
+
     static func nanoseconds(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1e9) }
 
-    var stopping: Bool { stopDeadline != nil }
+    /// Requests started per second from the first due time to the last start (SPEC section 11).
+    public var achievedRate: Double? {
+        guard let first = firstScheduledAt, let last = lastStartAt, last > first else { return nil }
+        return Double(started) / (Double(last - first) / 1e9)
+    }
+
+    public var stopping: Bool { stopDeadline != nil }
 
     /// Nothing in flight and nothing more will start: the loop may end.
-    func isFinished(at now: UInt64) -> Bool {
+    public func isFinished(at now: UInt64) -> Bool {
         guard inFlight == 0 else { return false }
         if stopping { return true }
         switch plan {
@@ -82,14 +95,14 @@ struct Scheduler: Equatable {
     }
 
     /// The closed-model ramp's target of active VUs at `now`.
-    func activeTarget(at now: UInt64) -> Int {
+    public func activeTarget(at now: UInt64) -> Int {
         guard case .closed(let stages?) = plan else { return virtualUsers }
         let target = stages.target(at: Double(now &- startAt) / 1e9).rounded()
         return min(virtualUsers, max(0, Int(target)))
     }
 
     /// The target in force at `now`: active VUs (closed) or requests per second (open).
-    func target(at now: UInt64) -> Double {
+    public func target(at now: UInt64) -> Double {
         switch plan {
         case .closed: return Double(activeTarget(at: now))
         case .open(.fixed(let perSecond), _, _): return perSecond
@@ -98,11 +111,11 @@ struct Scheduler: Equatable {
     }
 
     /// The opening.
-    mutating func begin(now: UInt64) -> [Action] { tick(now: now) }
+    public mutating func begin(now: UInt64) -> [Action] { tick(now: now) }
 
     /// A VU's request completed (or failed): what to start now (in the open model, possibly more
     /// than this VU's next request, when requests fell due while other VUs were idle).
-    mutating func finished(virtualUser user: Int, now: UInt64) -> [Action] {
+    public mutating func finished(virtualUser user: Int, now: UInt64) -> [Action] {
         precondition(busy[user], "VU \(user) finished a request it did not have")
         busy[user] = false
         inFlight -= 1
@@ -117,7 +130,7 @@ struct Scheduler: Equatable {
     }
 
     /// A request that could not be handed to libcurl at all: it is over, and the VU stays idle.
-    mutating func failedToStart(virtualUser user: Int) {
+    public mutating func failedToStart(virtualUser user: Int) {
         busy[user] = false
         inFlight -= 1
         if case .open = plan { idle.append(user) }
@@ -125,7 +138,7 @@ struct Scheduler: Equatable {
 
     /// Stop starting requests; the ones in flight get the grace period, the waiting ones are dropped
     /// from the schedule (they were never sent, so they have no record).
-    mutating func stop(now: UInt64) {
+    public mutating func stop(now: UInt64) {
         guard stopDeadline == nil else { return }
         stopDeadline = now + graceNanoseconds
         backlog.removeAll()
@@ -134,7 +147,7 @@ struct Scheduler: Equatable {
 
     /// Called each loop turn and at every deadline: past the stop grace, the rest are aborted;
     /// otherwise whatever is due starts.
-    mutating func tick(now: UInt64) -> [Action] {
+    public mutating func tick(now: UInt64) -> [Action] {
         if let stopDeadline {
             guard now >= stopDeadline, inFlight > 0 else { return [] }
             let aborted = busy.indices.filter { busy[$0] }
@@ -156,7 +169,7 @@ struct Scheduler: Equatable {
     }
 
     /// The next instant the loop must wake for, whatever the sockets do.
-    func nextDeadline(now: UInt64) -> UInt64? {
+    public func nextDeadline(now: UInt64) -> UInt64? {
         if let stopDeadline { return stopDeadline }
         switch plan {
         case .closed(nil):

@@ -97,9 +97,6 @@ struct RunOptions: ParsableArguments {
         if load.rate == nil && (load.arrival != .constant || load.seed != 1) {
             throw ValidationError("--arrival and --seed shape the open model's schedule; they need --rate.")
         }
-        if load.sync && (load.rate != nil || load.stages != nil) {
-            throw ValidationError("--rate and --stages drive the libcurl engine's scheduler; they cannot be used with --sync.")
-        }
         for expression in load.thresholds { _ = try Threshold.parse(expression) }
         if let chars = output.responseMaxChars, chars < 0 {
             throw ValidationError("--response-max-chars must be 0 (unlimited) or more (got \(chars)).")

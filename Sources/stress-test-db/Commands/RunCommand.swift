@@ -22,8 +22,12 @@ struct RunCommand: ParsableCommand {
               stress-test-db --vus 50 --requests 100 --sync --responses responses.jsonl
               stress-test-db --vus 50 --requests 100 --endpoint-path /v1/chat/completions --no-auth
 
+              stress-test-db --rate 200 --vus 50 --duration 60 --threshold 'p95<2s'
+              stress-test-db --stages 1m:50,5m:50,1m:0 --csv ramp.csv
+
             Exit status: 0 when the error rate is at most 5%; 1 above it, or for a configuration or
-            output problem; 2 for a malformed command line; 128+N when stopped by signal N.
+            output problem; 2 for a malformed command line; 99 when a --threshold failed;
+            128+N when stopped by signal N.
             """
     )
 

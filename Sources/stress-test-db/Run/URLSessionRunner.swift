@@ -5,29 +5,24 @@ import FoundationNetworking
 #endif
 import Synchronization
 
-/// `--sync`: the same closed-loop workload on URLSession, producing the same records.
-/// One shared session sized for the VU count; each VU is a child task with one request in flight.
-/// `Sendable`: the configuration and session are immutable, the rest is behind a `Mutex`.
+/// `--sync`: the same workload on URLSession, producing the same records, driven by the engine's own
+/// `Scheduler` (closed loop, open model, stages), so the two runners compare under the same plan.
+/// One shared session sized for the VU count; every request is a child task of one task group, and
+/// the driver starts what the scheduler says when a request ends or a due time comes.
+/// `Sendable`: the configuration and session are immutable, the scheduler is behind a `Mutex`.
 final class URLSessionRunner: LoadRunner, Sendable {
     let results = ResultChannel()
     let configuration: EngineConfiguration
     private let session: URLSession
-    private let state = Mutex(State())
-
-    private struct State {
-        var started = 0
-        var stopping = false
-        /// Set by `start()`: no request starts after it (duration mode).
-        var deadline: UInt64?
-    }
+    private let state: Mutex<Scheduler>
 
     var connectionsOpened: Int? { nil }
     var failure: String? { nil }
-    /// The URLSession runner has no open model (`--rate` with `--sync` is a usage error).
-    var achievedRate: Double? { nil }
+    var achievedRate: Double? { configuration.plan.isOpen ? state.withLock { $0.achievedRate } : nil }
 
     init(configuration: EngineConfiguration) {
         self.configuration = configuration
+        state = Mutex(Scheduler(configuration, startAt: monotonicNanoseconds()))
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         // Linux's default of 6 per host would queue every VU past the sixth behind the others.
         sessionConfiguration.httpMaximumConnectionsPerHost = configuration.virtualUsers
@@ -40,31 +35,75 @@ final class URLSessionRunner: LoadRunner, Sendable {
         session = URLSession(configuration: sessionConfiguration)
     }
 
+    /// What a child task hands back to the driver when it ends.
+    private enum ChildEnded: Sendable {
+        /// A request ended; these are the actions its end made due.
+        case request([Scheduler.Action])
+        /// The sleeper standing for the next due time woke.
+        case tick
+    }
+
     func start() {
         let request = makeRequest()
-        if let duration = configuration.durationSeconds {
-            state.withLock { $0.deadline = monotonicNanoseconds() + UInt64(duration * 1e9) }
-        }
         Task.detached { [self] in
-            await withTaskGroup(of: Void.self) { group in
-                for index in 0..<configuration.virtualUsers {
-                    group.addTask { await self.virtualUser(index, request: request) }
+            await withTaskGroup(of: ChildEnded.self) { group in
+                let begin = monotonicNanoseconds()
+                let opening = state.withLock { scheduler in
+                    scheduler = Scheduler(configuration, startAt: begin)
+                    return scheduler.begin(now: begin)
                 }
+                var ticking = false
+                launch(opening, request: request, in: &group)
+                while true {
+                    let now = monotonicNanoseconds()
+                    let (finished, deadline) = state.withLock { ($0.isFinished(at: now), $0.nextDeadline(now: now)) }
+                    if finished { break }
+                    // One sleeping child at a time stands for the next due time (a new arrival, a ramp step).
+                    if !ticking, let deadline, !state.withLock({ $0.stopping }) {
+                        ticking = true
+                        group.addTask { await Self.sleep(until: deadline); return .tick }
+                    }
+                    guard let ended = await group.next() else { break }
+                    var actions: [Scheduler.Action] = []
+                    switch ended {
+                    case .request(let followUp): actions = followUp
+                    case .tick: ticking = false
+                    }
+                    // After a stop nothing starts; the in-flight requests end or are cancelled after the grace.
+                    actions += state.withLock { $0.stopping ? [] : $0.tick(now: monotonicNanoseconds()) }
+                    launch(actions, request: request, in: &group)
+                }
+                group.cancelAll()
             }
             results.close()
         }
     }
 
+    /// Stop starting requests; in-flight ones get the grace period, then are cancelled (recorded as Aborted).
     func stop() {
-        let first = state.withLock { state -> Bool in
-            defer { state.stopping = true }
-            return !state.stopping
+        let first = state.withLock { scheduler -> Bool in
+            defer { scheduler.stop(now: monotonicNanoseconds()) }
+            return !scheduler.stopping
         }
         guard first else { return }
-        // In-flight requests get the grace period, then are cancelled (recorded as Aborted).
         DispatchQueue.global().asyncAfter(deadline: .now() + configuration.stopGraceSeconds) { [session] in
             session.invalidateAndCancel()
         }
+    }
+
+    private func launch(_ actions: [Scheduler.Action], request: URLRequest, in group: inout TaskGroup<ChildEnded>) {
+        for case .start(let user, let scheduledAt) in actions {
+            group.addTask { [self] in
+                let result = await perform(request, virtualUser: user, scheduledAt: scheduledAt)
+                results.push([result])
+                return .request(state.withLock { $0.finished(virtualUser: user, now: monotonicNanoseconds()) })
+            }
+        }
+    }
+
+    private static func sleep(until deadline: UInt64) async {
+        let now = monotonicNanoseconds()
+        if deadline > now { try? await Task.sleep(nanoseconds: min(deadline - now, 250_000_000)) }
     }
 
     private func makeRequest() -> URLRequest {
@@ -81,39 +120,24 @@ final class URLSessionRunner: LoadRunner, Sendable {
         return request
     }
 
-    /// Claims the next request, or says the run is over for this VU.
-    private func claim() -> Bool {
-        let now = monotonicNanoseconds()
-        return state.withLock { state in
-            if state.stopping { return false }
-            if let limit = configuration.requestLimit, state.started >= limit { return false }
-            if let deadline = state.deadline, now >= deadline { return false }
-            state.started += 1
-            return true
-        }
-    }
-
-    private func virtualUser(_ index: Int, request: URLRequest) async {
-        while claim() {
-            let begin = monotonicNanoseconds()
-            var result: RequestResult
-            do {
-                let (data, response) = try await session.data(for: request)
-                let http = response as? HTTPURLResponse
-                let body = [UInt8](data.prefix(configuration.bodyCaptureBytes))
-                result = RequestResult(
-                    statusCode: http?.statusCode ?? 0, latencyMilliseconds: Double(monotonicNanoseconds() - begin) / 1e6,
-                    failure: nil, contentType: http?.value(forHTTPHeaderField: "Content-Type"), body: body,
-                    bodyBytesReceived: data.count, completedAtMicroseconds: wallClockMicroseconds(),
-                    bytesSent: configuration.body.count, virtualUser: index)
-            } catch {
-                let urlError = error as? URLError
-                result = RequestResult(
-                    statusCode: 0, latencyMilliseconds: Double(monotonicNanoseconds() - begin) / 1e6,
-                    failure: FailureKind.from(urlError: urlError?.code), failureDetail: error.localizedDescription,
-                    completedAtMicroseconds: wallClockMicroseconds(), virtualUser: index)
-            }
-            results.push([result])
+    private func perform(_ request: URLRequest, virtualUser index: Int, scheduledAt: UInt64) async -> RequestResult {
+        let sentAt = monotonicNanoseconds()
+        let startLag = configuration.plan.isOpen ? Double(sentAt &- scheduledAt) / 1e6 : nil
+        func elapsed() -> Double { Double(monotonicNanoseconds() - scheduledAt) / 1e6 }
+        do {
+            let (data, response) = try await session.data(for: request)
+            let http = response as? HTTPURLResponse
+            return RequestResult(
+                statusCode: http?.statusCode ?? 0, latencyMilliseconds: elapsed(), failure: nil,
+                contentType: http?.value(forHTTPHeaderField: "Content-Type"),
+                body: [UInt8](data.prefix(configuration.bodyCaptureBytes)), bodyBytesReceived: data.count,
+                completedAtMicroseconds: wallClockMicroseconds(), bytesSent: configuration.body.count, virtualUser: index,
+                startLagMilliseconds: startLag)
+        } catch {
+            return RequestResult(
+                statusCode: 0, latencyMilliseconds: elapsed(),
+                failure: FailureKind.from(urlError: (error as? URLError)?.code), failureDetail: error.localizedDescription,
+                completedAtMicroseconds: wallClockMicroseconds(), virtualUser: index, startLagMilliseconds: startLag)
         }
     }
 }

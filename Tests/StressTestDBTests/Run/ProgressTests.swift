@@ -1,3 +1,4 @@
+import CurlEngine
 import Foundation
 import TestSupport
 import XCTest
@@ -42,6 +43,12 @@ final class ProgressTests: XCTestCase {
         XCTAssertEqual(ProgressLine.render(elapsed: 10, completed: 7, requestLimit: nil, durationSeconds: 60,
                                            rate: 0.7, errors: 0, p95: "-"),
                        "[  10.0s] 7 done, 50s left | 0.7 req/s | errors 0 | p95 -")
+        XCTAssertEqual(ProgressLine.render(elapsed: 3, completed: 600, requestLimit: nil, durationSeconds: 60,
+                                           rate: 199.6, errors: 0, p95: "4.1 ms", target: "200.0 req/s"),
+                       "[   3.0s] 600 done, 57s left | 199.6 req/s (target 200.0 req/s) | errors 0 | p95 4.1 ms")
+        let ramp = LoadPlan.closed(stages: StageProfile([Stage(durationSeconds: 10, target: 50)]))
+        XCTAssertEqual(ramp.targetDescription(at: 5), "25 VUs")
+        XCTAssertNil(LoadPlan.closed(stages: nil).targetDescription(at: 5))
         var progress = ProgressLine(requestLimit: 10, durationSeconds: nil, isTerminal: false)
         XCTAssertNil(progress.update(elapsed: 1, completed: 1, errors: 0))
         XCTAssertNotNil(progress.update(elapsed: 5.1, completed: 5, errors: 0))
