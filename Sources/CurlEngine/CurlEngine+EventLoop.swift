@@ -21,6 +21,7 @@ extension CurlEngine {
         private var isDirty: [Bool]
         var batch: [RequestResult] = []
         var connectionsOpened = 0
+        private var hasPwait2 = true
 
         init(engine: CurlEngine) throws {
             self.engine = engine
@@ -110,8 +111,8 @@ extension CurlEngine {
                     flush()
                     continue
                 }
-                let timeout = Self.milliseconds(until: [scheduler.nextDeadline(now: now), timers.earliest()].compactMap { $0 }.min(), now: now)
-                let count = epoll_wait(epoll, &events, Int32(maxEvents), timeout)
+                let timeout = Self.nanoseconds(until: [scheduler.nextDeadline(now: now), timers.earliest()].compactMap { $0 }.min(), now: now)
+                let count = wait(&events, timeoutNanoseconds: timeout)
                 for event in events.prefix(Int(max(0, count))) { dispatch(event) }
                 for shard in timers.takeDue(now: monotonicNanoseconds()) { shards[shard].action(CURL_SOCKET_TIMEOUT, 0) }
                 noticeStop(now: monotonicNanoseconds())
@@ -125,11 +126,24 @@ extension CurlEngine {
             if !scheduler.stopping, engine.stopRequested.load(ordering: .acquiring) { scheduler.stop(now: now) }
         }
 
-        /// Milliseconds epoll may sleep: to the deadline, and at most 250 so a stop request is seen.
-        static func milliseconds(until deadline: UInt64?, now: UInt64) -> Int32 {
-            guard let deadline else { return 250 }
-            if deadline <= now { return 0 }
-            return Int32(min(250, (deadline - now + 999_999) / 1_000_000))
+        /// How long epoll may sleep: to the deadline, and at most 250 ms so a stop request is seen.
+        static func nanoseconds(until deadline: UInt64?, now: UInt64) -> UInt64 {
+            let most: UInt64 = 250_000_000
+            guard let deadline else { return most }
+            return deadline <= now ? 0 : min(most, deadline - now)
+        }
+
+        /// `epoll_pwait2` sleeps to the nanosecond, so a request due in 300 µs starts then, not at the
+        /// next whole millisecond (the open model's start lag). Kernels before 5.11 lack it: `epoll_wait`.
+        private func wait(_ events: inout [epoll_event], timeoutNanoseconds: UInt64) -> Int32 {
+            if hasPwait2 {
+                var timeout = timespec(tv_sec: Int(timeoutNanoseconds / 1_000_000_000),
+                                       tv_nsec: Int(timeoutNanoseconds % 1_000_000_000))
+                let count = epoll_pwait2(epoll, &events, Int32(events.count), &timeout, nil)
+                if count >= 0 || errno != ENOSYS { return count }
+                hasPwait2 = false
+            }
+            return epoll_wait(epoll, &events, Int32(events.count), Int32((timeoutNanoseconds + 999_999) / 1_000_000))
         }
 
         private func dispatch(_ event: epoll_event) {
