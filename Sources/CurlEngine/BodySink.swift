@@ -6,6 +6,8 @@ final class BodySink {
     let limit: Int
     var bytes: [UInt8] = []
     var received = 0
+    /// Streaming (`--stream`): every write is also read as Server-Sent Events, with its arrival time.
+    var sse: SSEScanner?
 
     init(limit: Int) { self.limit = limit }
 
@@ -15,6 +17,9 @@ final class BodySink {
         guard let userData, let data else { return length }
         let sink = Unmanaged<BodySink>.fromOpaque(userData).takeUnretainedValue()
         sink.received += length
+        if sink.sse != nil {
+            sink.sse!.feed(UnsafeRawBufferPointer(start: data, count: length), at: monotonicNanoseconds())
+        }
         let room = sink.limit - sink.bytes.count
         if room > 0 {
             UnsafeRawPointer(data).withMemoryRebound(to: UInt8.self, capacity: length) {

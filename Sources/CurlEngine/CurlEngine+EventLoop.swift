@@ -187,7 +187,7 @@ extension CurlEngine {
             switch action {
             case .start(let index, let scheduledAt):
                 let user = users[index]
-                user.rewind()
+                user.rewind(streaming: engine.configuration.streaming)
                 user.scheduledAt = scheduledAt
                 user.sentAt = monotonicNanoseconds()
                 let code = curl_multi_add_handle(user.shard.multi, user.handle.raw)

@@ -27,7 +27,8 @@ extension CurlEngine.EventLoop {
             bytesSent: handle.long(CURLINFO_REQUEST_SIZE) + handle.offset(CURLINFO_SIZE_UPLOAD_T),
             newConnections: connects,
             virtualUser: user.index,
-            startLagMilliseconds: startLag(user)
+            startLagMilliseconds: startLag(user),
+            stream: user.response.sse?.summary(from: user.scheduledAt)
         )
     }
 
@@ -42,7 +43,8 @@ extension CurlEngine.EventLoop {
         RequestResult(
             statusCode: 0, latencyMilliseconds: Double(monotonicNanoseconds() - user.scheduledAt) / 1e6,
             failure: .aborted, failureDetail: "stopped before the response completed",
-            completedAtMicroseconds: wallClockMicroseconds(), virtualUser: user.index, startLagMilliseconds: startLag(user))
+            completedAtMicroseconds: wallClockMicroseconds(), virtualUser: user.index, startLagMilliseconds: startLag(user),
+            stream: user.response.sse?.summary(from: user.scheduledAt))
     }
 
     /// A request libcurl would not take: recorded as failed, with libcurl's reason.

@@ -25,8 +25,9 @@ extension CurlEngine {
         }
 
         /// Ready for the next request: not yet sent, the response buffer emptied.
-        func rewind() {
+        func rewind(streaming: Bool) {
             sendOnce.attempts = 0
+            if streaming { response.sse = SSEScanner() }
             response.received = 0
             // The buffer is reused from request to request; one that a large answer grew is let go.
             if response.bytes.capacity > Self.keptCapacity {

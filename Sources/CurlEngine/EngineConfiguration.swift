@@ -32,12 +32,14 @@ public struct EngineConfiguration: Sendable {
     public var stopGraceSeconds: Double
     /// Closed loop (the default) or open model, with or without stages.
     public var plan: LoadPlan
+    /// Read each response as Server-Sent Events as it arrives (`--stream`).
+    public var streaming: Bool
 
     public init(
         url: String, method: String = "POST", headers: [String] = [], body: [UInt8] = [],
         virtualUsers: Int, requestLimit: Int? = nil, durationSeconds: Double? = nil,
         timeoutSeconds: Double = 120, bodyCaptureBytes: Int = 1 << 20, tls: TLSOptions = TLSOptions(),
-        stopGraceSeconds: Double = 0.5, plan: LoadPlan = .closed(stages: nil)
+        stopGraceSeconds: Double = 0.5, plan: LoadPlan = .closed(stages: nil), streaming: Bool = false
     ) {
         self.url = url
         self.method = method
@@ -51,6 +53,7 @@ public struct EngineConfiguration: Sendable {
         self.tls = tls
         self.stopGraceSeconds = stopGraceSeconds
         self.plan = plan
+        self.streaming = streaming
     }
 }
 

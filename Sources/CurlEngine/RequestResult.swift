@@ -11,6 +11,8 @@ public struct RequestResult: Sendable {
     public var latencyMilliseconds: Double
     /// Open model: actual send minus scheduled time; nil in the closed loop, where they are the same.
     public var startLagMilliseconds: Double?
+    /// Streaming: the events as they arrived (also when the transfer failed part-way).
+    public var stream: StreamSummary?
     /// Why no complete response arrived; nil when one did (whatever its status).
     public var failure: FailureKind?
     /// libcurl's (or the runner's) own words about the failure. Never aggregated.
@@ -38,7 +40,8 @@ public struct RequestResult: Sendable {
         statusCode: Int, latencyMilliseconds: Double, failure: FailureKind?, failureDetail: String? = nil,
         contentType: String? = nil, body: [UInt8] = [], bodyBytesReceived: Int? = nil,
         completedAtMicroseconds: Int64, connectMilliseconds: Double = 0, firstByteMilliseconds: Double = 0,
-        bytesSent: Int = 0, newConnections: Int = 0, virtualUser: Int = 0, startLagMilliseconds: Double? = nil
+        bytesSent: Int = 0, newConnections: Int = 0, virtualUser: Int = 0, startLagMilliseconds: Double? = nil,
+        stream: StreamSummary? = nil
     ) {
         self.statusCode = statusCode
         self.latencyMilliseconds = latencyMilliseconds
@@ -54,6 +57,7 @@ public struct RequestResult: Sendable {
         self.newConnections = newConnections
         self.virtualUser = virtualUser
         self.startLagMilliseconds = startLagMilliseconds
+        self.stream = stream
     }
 
     /// Open model: completion minus actual send; the latency itself in the closed loop.

@@ -42,6 +42,9 @@ struct Completion {
 
     static func reply(to prompt: String) -> String { "Hello! How can I help you today?" }
 
+    /// `--tokens N`: an answer of exactly N words, streamed as N content chunks.
+    static func reply(tokens: Int) -> String { (1...max(1, tokens)).map { "w\($0)" }.joined(separator: " ") }
+
     /// The OpenAI-style non-streaming `chat.completion` object.
     var json: String {
         """
@@ -67,8 +70,11 @@ struct Completion {
     }
 
     /// Server-Sent Events, one per delta, then a final chunk carrying `usage`, then `[DONE]`.
-    var sseEvents: [String] {
-        var events = deltas.map { delta in
+    var sseEvents: [String] { contentEvents + [usageEvent, SSE.event("[DONE]")] }
+
+    /// One event per content delta.
+    var contentEvents: [String] {
+        deltas.map { delta in
             SSE.event(
                 """
                 {"id":\(jsonString(id)),"object":"chat.completion.chunk","created":\(created),"model":\(jsonString(model)),\
@@ -76,15 +82,17 @@ struct Completion {
                 """
             )
         }
-        events.append(SSE.event(
+    }
+
+    /// The final chunk: no content, `finish_reason` and `usage`.
+    var usageEvent: String {
+        SSE.event(
             """
             {"id":\(jsonString(id)),"object":"chat.completion.chunk","created":\(created),"model":\(jsonString(model)),\
             "choices":[{"index":0,"delta":{},"finish_reason":"stop"}],\
             "usage":{"prompt_tokens":\(promptTokens),"completion_tokens":\(completionTokens),"total_tokens":\(totalTokens)}}
             """
-        ))
-        events.append(SSE.event("[DONE]"))
-        return events
+        )
     }
 }
 

@@ -15,6 +15,29 @@ enum Fault: Equatable {
     case errorInBody
     /// 200 with a very large JSON body.
     case oversized
+    /// Streaming: an `error` event after half the content chunks.
+    case streamError
+    /// Streaming: half the content chunks, then the body ends without `data: [DONE]`.
+    case streamCut
+    /// Streaming: 200 with an empty body, as LAMB answers when its LLM call fails.
+    case streamEmpty
+
+    /// The name `/stats` counts it under.
+    var name: String? {
+        switch self {
+        case .none: return nil
+        case .status: return "status"
+        case .stall: return "stall"
+        case .closeBeforeResponse: return "close"
+        case .closeMidBody: return "mid_body"
+        case .notJSON: return "not_json"
+        case .errorInBody: return "error_in_body"
+        case .oversized: return "oversized"
+        case .streamError: return "stream_error"
+        case .streamCut: return "stream_cut"
+        case .streamEmpty: return "stream_empty"
+        }
+    }
 }
 
 /// Fractions of requests that get each fault; the rest are answered normally.
@@ -30,21 +53,28 @@ struct FaultPlan: Equatable {
     var notJSONRate = 0.0
     var errorInBodyRate = 0.0
     var oversizedRate = 0.0
+    /// Streamed requests only.
+    var streamErrorRate = 0.0
+    var streamCutRate = 0.0
+    var streamEmptyRate = 0.0
 
     var isEmpty: Bool {
-        [statusRate, stallRate, closeBeforeRate, closeKeptAliveRate, closeMidBodyRate, notJSONRate, errorInBodyRate, oversizedRate]
+        [statusRate, stallRate, closeBeforeRate, closeKeptAliveRate, closeMidBodyRate, notJSONRate, errorInBodyRate, oversizedRate,
+         streamErrorRate, streamCutRate, streamEmptyRate]
             .allSatisfy { $0 <= 0 }
     }
 
     /// The fault for a uniform draw in [0, 1): the fractions are laid end to end.
     /// `keptAlive`: the request is not the first on its connection.
-    func pick(draw: Double, keptAlive: Bool) -> Fault {
+    func pick(draw: Double, keptAlive: Bool, streaming: Bool = false) -> Fault {
         var edge = 0.0
         let table: [(Double, Fault)] = [
             (statusRate, .status(status)), (stallRate, .stall), (closeBeforeRate, .closeBeforeResponse),
             (keptAlive ? closeKeptAliveRate : 0, .closeBeforeResponse),
             (closeMidBodyRate, .closeMidBody), (notJSONRate, .notJSON), (errorInBodyRate, .errorInBody),
             (oversizedRate, .oversized),
+            (streaming ? streamErrorRate : 0, .streamError), (streaming ? streamCutRate : 0, .streamCut),
+            (streaming ? streamEmptyRate : 0, .streamEmpty),
         ]
         for (rate, fault) in table where rate > 0 {
             edge += rate

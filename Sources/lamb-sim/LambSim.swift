@@ -58,6 +58,21 @@ struct LambSim: AsyncParsableCommand {
     @Option(help: "Simulated LLM latency in milliseconds: a number, or a range MIN-MAX.")
     var latencyMs = "0"
 
+    @Option(help: "Streaming: milliseconds before the first content chunk, a number or a range MIN-MAX (default: spread --latency-ms over the events).")
+    var ttftMs: String?
+    @Option(help: "Streaming: milliseconds between content chunks, a number or a range MIN-MAX (with --ttft-ms).")
+    var itlMs = "0"
+    @Option(help: "Words per answer, streamed as that many content chunks (default: a fixed 7-word reply).")
+    var tokens: Int?
+    @Flag(help: "Streaming: leave out the final chunk that carries usage.completion_tokens.")
+    var noUsage = false
+    @Option(help: "Fraction of streamed requests that get an error event half-way.")
+    var faultStreamErrorRate = 0.0
+    @Option(help: "Fraction of streamed requests cut half-way, without data: [DONE].")
+    var faultStreamCutRate = 0.0
+    @Option(help: "Fraction of streamed requests answered 200 with an empty body.")
+    var faultStreamEmptyRate = 0.0
+
     @Option(help: "Pause the whole server for --stall-for seconds at the end of every period of this many seconds.")
     var stallEvery = 0.0
     @Option(help: "Length of each --stall-every pause in seconds.")
@@ -91,6 +106,10 @@ struct LambSim: AsyncParsableCommand {
         guard stallEvery >= 0, stallFor >= 0, stallFor <= stallEvery || stallEvery == 0, (stallEvery > 0) == (stallFor > 0) else {
             throw ValidationError("--stall-every and --stall-for go together, with 0 < --stall-for <= --stall-every")
         }
+        guard ttftMs.map({ parseLatency($0) != nil }) ?? true, parseLatency(itlMs) != nil else {
+            throw ValidationError("--ttft-ms and --itl-ms take a number of milliseconds or a range like 140-160")
+        }
+        if let tokens, tokens < 1 { throw ValidationError("--tokens must be at least 1") }
         guard parseLatency(latencyMs) != nil else {
             throw ValidationError("--latency-ms takes a number of milliseconds or a range like 20-80")
         }
@@ -98,7 +117,9 @@ struct LambSim: AsyncParsableCommand {
                              ("--fault-close-rate", faultCloseRate), ("--fault-close-kept-alive-rate", faultCloseKeptAliveRate),
                              ("--fault-mid-body-rate", faultMidBodyRate),
                              ("--fault-not-json-rate", faultNotJsonRate), ("--fault-error-rate", faultErrorRate),
-                             ("--fault-oversized-rate", faultOversizedRate)] where !(0...1).contains(rate) {
+                             ("--fault-oversized-rate", faultOversizedRate),
+                             ("--fault-stream-error-rate", faultStreamErrorRate), ("--fault-stream-cut-rate", faultStreamCutRate),
+                             ("--fault-stream-empty-rate", faultStreamEmptyRate)] where !(0...1).contains(rate) {
             throw ValidationError("\(name) is a fraction between 0 and 1")
         }
     }
@@ -120,9 +141,12 @@ struct LambSim: AsyncParsableCommand {
             faults: FaultPlan(
                 statusRate: faultStatusRate, status: faultStatus, stallRate: faultStallRate,
                 closeBeforeRate: faultCloseRate, closeKeptAliveRate: faultCloseKeptAliveRate, closeMidBodyRate: faultMidBodyRate, notJSONRate: faultNotJsonRate,
-                errorInBodyRate: faultErrorRate, oversizedRate: faultOversizedRate),
+                errorInBodyRate: faultErrorRate, oversizedRate: faultOversizedRate,
+                streamErrorRate: faultStreamErrorRate, streamCutRate: faultStreamCutRate, streamEmptyRate: faultStreamEmptyRate),
             stallSeconds: stallSeconds, oversizedBytes: oversizedBytes,
-            stalls: StallSchedule(everySeconds: stallEvery, forSeconds: stallFor))
+            stalls: StallSchedule(everySeconds: stallEvery, forSeconds: stallFor),
+            pacing: StreamPacing(timeToFirstToken: ttftMs.flatMap(parseLatency), interToken: parseLatency(itlMs),
+                                 tokens: tokens, usage: !noUsage))
         let server = SimServer(settings: settings, store: store)
         var logger = Logger(label: "lamb-sim")
         logger.logLevel = .error

@@ -29,6 +29,7 @@ struct SimSettings: Sendable {
     var stallSeconds: Double
     var oversizedBytes: Int
     var stalls = StallSchedule(everySeconds: 0, forSeconds: 0)
+    var pacing = StreamPacing()
 }
 
 struct SimServer: Sendable {
@@ -117,10 +118,15 @@ struct SimServer: Sendable {
             return failed(jsonResponse(.badRequest, #"{"detail":"messages is required"}"#))
         }
 
-        let fault = settings.faults.isEmpty ? .none : settings.faults.pick(draw: Double.random(in: 0..<1), keptAlive: context.keptAlive)
+        let fault = settings.faults.isEmpty ? .none
+            : settings.faults.pick(draw: Double.random(in: 0..<1), keptAlive: context.keptAlive, streaming: chatRequest.stream)
+        stats.recordFault(fault)
         switch fault {
-        case .none:
+        case .none, .streamError, .streamCut:
             break
+        case .streamEmpty:
+            // LAMB's answer when its LLM call fails on a stream: 200 and nothing.
+            return failed(Response(status: .ok, headers: [.contentType: "text/event-stream"], body: body("")))
         case .status(let code):
             return failed(jsonResponse(HTTPResponse.Status(code: code), #"{"error":"injected fault"}"#))
         case .stall:
@@ -159,7 +165,8 @@ struct SimServer: Sendable {
         let result = completion(assistantID: assistantID, prompt: chatRequest.prompt)
         let latency = Double.random(in: settings.latencyMilliseconds)
         if chatRequest.stream {
-            return (streamed(result, latencyMilliseconds: latency, chatID: chatID, assistantID: assistantID), true)
+            return (streamed(result, latencyMilliseconds: latency, chatID: chatID, assistantID: assistantID, fault: fault),
+                    fault == .none)
         }
         if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
         if let store, let chatID {
@@ -180,30 +187,12 @@ struct SimServer: Sendable {
         jsonResponse(.ok, #"{"error":{"message":\#(jsonString("Internal server error: \(error)"))},"chat_id":null}"#)
     }
 
-    private func completion(assistantID: String, prompt: String) -> Completion {
+    func completion(assistantID: String, prompt: String) -> Completion {
         Completion(
             id: "chatcmpl-\(UInt32.random(in: 1...UInt32.max))", created: Int(Date().timeIntervalSince1970),
-            model: settings.model, content: Completion.reply(to: prompt),
+            model: settings.model,
+            content: settings.pacing.tokens.map(Completion.reply(tokens:)) ?? Completion.reply(to: prompt),
             promptTokens: Completion.tokenCount(prompt))
-    }
-
-    /// SSE, paced so the whole answer takes the configured latency.
-    private func streamed(_ completion: Completion, latencyMilliseconds: Double, chatID: Int64?, assistantID: String) -> Response {
-        let events = completion.sseEvents
-        let pause = latencyMilliseconds / Double(max(1, events.count - 1))
-        let store = store
-        return Response(
-            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-            body: ResponseBody { writer in
-                for (index, event) in events.enumerated() {
-                    if index > 0, pause > 0 { try await Task.sleep(for: .milliseconds(pause)) }
-                    try await writer.write(ByteBuffer(string: event))
-                }
-                if let store, let chatID {
-                    try? await store.closeChat(chatID: chatID, assistantID: assistantID, completion: completion)
-                }
-                try await writer.finish(nil)
-            })
     }
 }
 

@@ -8,6 +8,8 @@ final class SimStats: Sendable {
         var completions = 0
         var openConnections = Set<ObjectIdentifier>()
         var serviceTimes: [Double] = []
+        /// Faults injected, by name.
+        var faults: [String: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -22,6 +24,11 @@ final class SimStats: Sendable {
 
     func connectionClosed(_ id: ObjectIdentifier) {
         state.withLock { _ = $0.openConnections.remove(id) }
+    }
+
+    func recordFault(_ fault: Fault) {
+        guard let name = fault.name else { return }
+        state.withLock { $0.faults[name, default: 0] += 1 }
     }
 
     func record(status: Int, serviceMilliseconds: Double, completion: Bool) {
@@ -44,10 +51,11 @@ final class SimStats: Sendable {
             sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
         }
         let statuses = snapshot.byStatus.keys.sorted().map { "\"\($0)\":\(snapshot.byStatus[$0]!)" }.joined(separator: ",")
+        let faults = snapshot.faults.keys.sorted().map { "\"\($0)\":\(snapshot.faults[$0]!)" }.joined(separator: ",")
         let total = snapshot.byStatus.values.reduce(0, +)
         let rows = (try? store?.chatRowCount()) ?? 0
         return """
-            {"received":\(received.current),"requests":\(total),"requests_by_status":{\(statuses)},"completions":\(snapshot.completions),\
+            {"received":\(received.current),"requests":\(total),"requests_by_status":{\(statuses)},"faults":{\(faults)},"completions":\(snapshot.completions),\
             "chat_rows":\(rows),"chat_rows_written":\(store?.chatRowsWritten.current ?? 0),\
             "sqlite_busy_waits":\(store?.busyWaits.current ?? 0),\
             "open_connections":\(snapshot.openConnections.count),\

@@ -20,6 +20,8 @@ struct LoadOptions: ParsableArguments {
     var asyncRunner = false
     @Flag(help: "Use the URLSession runner instead (for comparison with the default).")
     var sync = false
+    @Flag(help: "Ask for a streamed answer (\"stream\": true) and measure time to first token, inter-token latency, time per output token.")
+    var stream = false
     @Option(help: ArgumentHelp("Open model: start requests at this rate, whatever the server does; latency counts from each request's scheduled time.", valueName: "REQ/S"))
     var rate: Double?
     @Option(help: ArgumentHelp("With --rate: constant (request i at i/R) or poisson arrivals.", valueName: "constant|poisson"))
@@ -68,6 +70,8 @@ struct OutputOptions: ParsableArguments {
     var verbose = false
     @Flag(help: "Do not show the live progress line on stderr.")
     var noProgress = false
+    @Option(help: ArgumentHelp("Service levels a good request meets, e.g. e2e=10s,ttft=500ms (keys e2e, ttft, tpot, itl; ms or s): reports goodput.", valueName: "KEY=VALUE,..."))
+    var slo: String?
 }
 
 /// Everything a single run takes on the command line.
@@ -97,7 +101,10 @@ struct RunOptions: ParsableArguments {
         if load.rate == nil && (load.arrival != .constant || load.seed != 1) {
             throw ValidationError("--arrival and --seed shape the open model's schedule; they need --rate.")
         }
-        for expression in load.thresholds { _ = try Threshold.parse(expression) }
+        let level = try output.slo.map { try ServiceLevel.parse($0, streaming: load.stream) }
+        for expression in load.thresholds {
+            try Threshold.parse(expression).checkMeasured(streaming: load.stream, serviceLevel: level != nil)
+        }
         if let chars = output.responseMaxChars, chars < 0 {
             throw ValidationError("--response-max-chars must be 0 (unlimited) or more (got \(chars)).")
         }

@@ -17,6 +17,9 @@ struct Configuration {
     /// Closed loop or open model, with or without stages (SPEC section 11).
     var plan: LoadPlan
     var thresholds: [Threshold]
+    /// `--stream`: ask for Server-Sent Events and measure TTFT, ITL, TPOT.
+    var streaming: Bool
+    var serviceLevel: ServiceLevel?
     var requestLimit: Int?
     var durationSeconds: Double?
     var timeoutSeconds: Double
@@ -39,8 +42,10 @@ struct Configuration {
     var envFilesRead: [String]
 
     /// `{"messages": [{"role": "user", "content": "<prompt>"}], "stream": false}`, as Python's json.dumps writes it.
+    /// `{"messages": [{"role": "user", "content": "<prompt>"}], "stream": false}` (true with `--stream`),
+    /// as Python's json.dumps writes it.
     var requestBody: String {
-        #"{"messages": [{"role": "user", "content": \#(JSONText.string(prompt))}], "stream": false}"#
+        #"{"messages": [{"role": "user", "content": \#(JSONText.string(prompt))}], "stream": \#(streaming)}"#
     }
 
     var requestHeaders: [String] {

@@ -11,8 +11,12 @@ enum Outcome: Equatable, Sendable {
     case status(Int)
     /// A 2xx whose JSON object body has a non-null top-level `error` (LAMB's hidden LLM failure).
     case errorInResponse
-    /// A 2xx with an empty body.
+    /// A 2xx with an empty body, or a stream without a content chunk.
     case emptyResponse
+    /// Streaming: an event whose JSON has a non-null top-level `error`.
+    case streamError
+    /// Streaming: events arrived, then the stream ended (cleanly, closed or reset) without `data: [DONE]`.
+    case incompleteStream
 
     var isSuccess: Bool { self == .success }
 
@@ -23,6 +27,8 @@ enum Outcome: Equatable, Sendable {
         case .transport(let kind): return kind.rawValue
         case .errorInResponse: return "ErrorInResponse"
         case .emptyResponse: return "EmptyResponse"
+        case .streamError: return "StreamError"
+        case .incompleteStream: return "IncompleteStream"
         }
     }
 
@@ -32,13 +38,24 @@ enum Outcome: Equatable, Sendable {
         return error
     }
 
-    /// SPEC section 4's rules, in their precedence: a transport failure, a non-2xx status, then
-    /// (unless `trustStatus`) a failure hidden in a 2xx body.
+    /// SPEC sections 4 and 9, in their precedence: a transport failure (a stream that began and then
+    /// broke is `IncompleteStream`, a timeout stays `Timeout`), a non-2xx status, then, unless
+    /// `trustStatus`, a failure hidden in a 2xx: `StreamError`, `IncompleteStream`, `ErrorInResponse`,
+    /// `EmptyResponse`.
     static func classify(statusCode: Int, failure: FailureKind?, bodyError: String?, bodyBytes: Int,
-                         trustStatus: Bool) -> Outcome {
-        if let failure { return .transport(failure) }
+                         stream: StreamSummary? = nil, trustStatus: Bool) -> Outcome {
+        if let failure {
+            let began = (stream?.events ?? 0) > 0
+            return began && failure != .timeout && failure != .aborted ? .incompleteStream : .transport(failure)
+        }
         guard (200..<300).contains(statusCode) else { return .status(statusCode) }
         if trustStatus { return .success }
+        if let stream {
+            if stream.errorMessage != nil { return .streamError }
+            if stream.events > 0 && !stream.sawDone { return .incompleteStream }
+            if bodyError != nil { return .errorInResponse }
+            return stream.contentChunks == 0 ? .emptyResponse : .success
+        }
         if bodyError != nil { return .errorInResponse }
         if bodyBytes == 0 { return .emptyResponse }
         return .success

@@ -18,6 +18,16 @@ extension ResponseRecord {
             ("connection_reused", .bool(connectionReused)),
             ("vu", .int(virtualUser)),
         ]
+        if let stream {
+            members += [
+                ("ttft_ms", .optional(stream.timeToFirstTokenMilliseconds.map(JSONValue.number))),
+                ("chunks", .int(stream.contentChunks)),
+                ("output_tokens", .optional(outputTokens)),
+                ("tokens_source", .optional(tokensSource)),
+                ("itl_ms", .optional(stream.interTokenMilliseconds.map(JSONValue.number))),
+                ("tpot_ms", .optional(timePerOutputTokenMilliseconds.map(JSONValue.number))),
+            ]
+        }
         if let startLagMilliseconds {
             members += [("service_ms", .number(serviceMilliseconds)), ("start_lag_ms", .number(startLagMilliseconds))]
         }

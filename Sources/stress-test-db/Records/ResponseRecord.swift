@@ -21,6 +21,8 @@ struct ResponseRecord: Sendable {
     let virtualUser: Int
     /// Open model: actual send minus scheduled time (nil in the closed loop).
     let startLagMilliseconds: Double?
+    /// Streaming: what arrived, event by event.
+    let stream: StreamSummary?
     /// Open model: completion minus actual send.
     var serviceMilliseconds: Double { latencyMilliseconds - (startLagMilliseconds ?? 0) }
 
@@ -40,9 +42,13 @@ struct ResponseRecord: Sendable {
             ? Self.capturedText(result, maxCharacters: maxCharacters) : (text: nil, truncated: false)
 
         outcome = Outcome.classify(statusCode: result.statusCode, failure: result.failure, bodyError: findings.error,
-                                   bodyBytes: result.bodyBytesReceived, trustStatus: trustStatus)
+                                   bodyBytes: result.bodyBytesReceived, stream: result.stream, trustStatus: trustStatus)
         switch outcome {
         case .transport: errorDetail = result.failureDetail
+        case .streamError: errorDetail = result.stream?.errorMessage
+        case .incompleteStream:
+            errorDetail = "the stream ended after \(result.stream?.events ?? 0) events without data: [DONE]"
+                + (result.failureDetail.map { " (\($0))" } ?? "")
         case .errorInResponse: errorDetail = findings.error
         case .emptyResponse: errorDetail = "the server answered \(result.statusCode) with an empty body"
         case .success, .status: errorDetail = nil
@@ -60,6 +66,17 @@ struct ResponseRecord: Sendable {
         connectionReused = result.connectionReused
         virtualUser = result.virtualUser
         startLagMilliseconds = result.startLagMilliseconds
+        stream = result.stream
+    }
+
+    /// Streaming: `usage.completion_tokens` when an event carried it, else the content chunks.
+    var outputTokens: Int? { stream.map { $0.usageCompletionTokens ?? $0.contentChunks } }
+    var tokensSource: String? { stream.map { $0.usageCompletionTokens == nil ? "chunks" : "usage" } }
+
+    /// (latency − TTFT) / (output tokens − 1), when there are two tokens or more.
+    var timePerOutputTokenMilliseconds: Double? {
+        guard let ttft = stream?.timeToFirstTokenMilliseconds, let tokens = outputTokens, tokens > 1 else { return nil }
+        return (latencyMilliseconds - ttft) / Double(tokens - 1)
     }
 
     /// The captured body as text, cut to `maxCharacters` Unicode scalars.

@@ -44,9 +44,11 @@ enum ConsoleReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The lines after the block: the open model's rates, then the thresholds.
+    /// The lines after the block: streaming, goodput, the open model's rates, then the thresholds.
     static func afterBlock(_ summary: RunSummary) -> String {
         var lines: [String] = []
+        if summary.configuration.streaming { lines += streaming(summary) }
+        if let goodput = goodput(summary) { lines.append(goodput) }
         if let offered = summary.configuration.plan.offeredRate {
             let lag = summary.statistics.startLags.summary().map { String(format: "%.2f ms", $0.p99) } ?? "-"
             let achieved = summary.achievedRate.map { String(format: "%.2f req/s", $0) } ?? "-"
@@ -57,6 +59,31 @@ enum ConsoleReport {
             lines += summary.thresholds.map { "  " + $0.line }
         }
         return lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `Streaming:` with TTFT, ITL, TPOT rows (Median/P95/P99) and the output tokens.
+    static func streaming(_ summary: RunSummary) -> [String] {
+        let streaming = summary.statistics.streaming
+        var lines = ["Streaming (milliseconds):    Median       P95       P99"]
+        for (label, distribution) in [("TTFT:", streaming.timeToFirstToken), ("ITL:", streaming.interTokenGaps),
+                                      ("TPOT:", streaming.timePerOutputToken)] {
+            let row = distribution.summary().map { String(format: "%10.2f%10.2f%10.2f", $0.median, $0.p95, $0.p99) }
+                ?? String(format: "%10@%10@%10@", "-", "-", "-")
+            lines.append("  " + label.padding(toLength: 24, withPad: " ", startingAt: 0) + row)
+        }
+        let seconds = summary.wallSeconds
+        lines.append(String(format: "Output tokens: %d (%.2f tokens/s)", streaming.outputTokens,
+                            seconds > 0 ? Double(streaming.outputTokens) / seconds : 0))
+        return lines
+    }
+
+    /// `Goodput: 912 of 1000 requests (91.20%) met e2e<=10000 ms, ttft<=500 ms; 15.20 good req/s`
+    static func goodput(_ summary: RunSummary) -> String? {
+        let statistics = summary.statistics
+        guard let level = statistics.serviceLevel, let percent = statistics.goodPercent else { return nil }
+        let perSecond = summary.wallSeconds > 0 ? Double(statistics.good) / summary.wallSeconds : 0
+        return String(format: "Goodput: %d of %d requests (%.2f%%) met %@; %.2f good req/s",
+                      statistics.good, statistics.total, percent, level.description, perSecond)
     }
 
     /// What follows the block: where files went, then the verdict.

@@ -35,7 +35,7 @@ enum JSONReport {
                     .map { (String($0.key), .int($0.count)) })),
                 ("errors", .object(statistics.errors.entries.map { ($0.key, .int($0.count)) })),
                 ("latency_ms", json(statistics.latencySummary())),
-            ] + openModel(summary) + thresholds(summary))),
+            ] + streaming(summary) + goodput(summary) + openModel(summary) + thresholds(summary))),
             ("raw_results", .array([])),
         ])
         // The document with an empty array ends `"raw_results": []\n}`: keep it up to the `[`.
@@ -49,6 +49,33 @@ enum JSONReport {
             ("median", .number(latency.median)), ("p95", .number(latency.p95)), ("p99", .number(latency.p99)),
             ("stdev", .number(latency.stdev)),
         ])
+    }
+
+    /// SPEC section 9: `statistics.streaming`, with `--stream` only.
+    static func streaming(_ summary: RunSummary) -> [(String, JSONValue)] {
+        guard summary.configuration.streaming else { return [] }
+        let streaming = summary.statistics.streaming
+        let perSecond = summary.wallSeconds > 0 ? Double(streaming.outputTokens) / summary.wallSeconds : 0
+        return [("streaming", .object([
+            ("ttft_ms", json(streaming.timeToFirstToken.summary())),
+            ("itl_ms", json(streaming.interTokenGaps.summary())),
+            ("tpot_ms", json(streaming.timePerOutputToken.summary())),
+            ("output_tokens", .int(streaming.outputTokens)),
+            ("output_tokens_per_s", .number(perSecond)),
+        ]))]
+    }
+
+    /// SPEC section 10: `statistics.goodput`, with `--slo` only.
+    static func goodput(_ summary: RunSummary) -> [(String, JSONValue)] {
+        let statistics = summary.statistics
+        guard let level = statistics.serviceLevel, let percent = statistics.goodPercent else { return [] }
+        let perSecond = summary.wallSeconds > 0 ? Double(statistics.good) / summary.wallSeconds : 0
+        return [("goodput", .object([
+            ("slo", .object(level.limits.map { ("\($0.key.rawValue)_ms", .number($0.milliseconds)) })),
+            ("good_requests", .int(statistics.good)),
+            ("good_percent", .number(percent)),
+            ("good_per_s", .number(perSecond)),
+        ]))]
     }
 
     /// SPEC section 11's additions, in the open model only.

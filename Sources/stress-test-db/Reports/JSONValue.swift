@@ -16,6 +16,7 @@ indirect enum JSONValue: Equatable {
     static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
     static func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.wholeOrNumber) ?? .null }
     static func optional(_ value: Int?) -> JSONValue { value.map(JSONValue.int) ?? .null }
+    static func optional(_ value: JSONValue?) -> JSONValue { value ?? .null }
 
     /// One line, as `json.dumps(value)`.
     var compact: String {

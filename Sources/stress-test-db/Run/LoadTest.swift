@@ -96,7 +96,7 @@ struct LoadTest {
     }
 
     private struct Collected {
-        var statistics = Statistics()
+        var statistics: Statistics
         /// Why `--output`'s records could not be kept (the disk filled), if so.
         var outputFailure: String?
         var writeFailure: String?
@@ -105,7 +105,7 @@ struct LoadTest {
 
     /// Runs the load and turns every result into a record: statistics, the JSONL line, the progress line.
     private func collect(from runner: LoadRunner, responses: Int32?, spool: RawResultsSpool?) -> Collected {
-        var collected = Collected()
+        var collected = Collected(statistics: Statistics(serviceLevel: configuration.serviceLevel))
         var progress = ProgressLine(
             requestLimit: configuration.requestLimit, durationSeconds: configuration.durationSeconds,
             isTerminal: isatty(2) == 1)

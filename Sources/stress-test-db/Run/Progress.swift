@@ -10,6 +10,8 @@ struct ProgressLine {
     var plan: LoadPlan = .closed(stages: nil)
     private(set) var lastShown: Double = 0
     private var recentLatencies: [Double] = []
+    /// Streaming: the p95 shown is the time to first token's, what a student waits for.
+    private var recentTimesToFirstToken: [Double] = []
     private var lastCompleted = 0
 
     init(requestLimit: Int?, durationSeconds: Double?, isTerminal: Bool) {
@@ -20,7 +22,10 @@ struct ProgressLine {
 
     var interval: Double { isTerminal ? 0.5 : 5 }
 
-    mutating func observe(_ record: ResponseRecord) { recentLatencies.append(record.latencyMilliseconds) }
+    mutating func observe(_ record: ResponseRecord) {
+        recentLatencies.append(record.latencyMilliseconds)
+        if let ttft = record.stream?.timeToFirstTokenMilliseconds { recentTimesToFirstToken.append(ttft) }
+    }
 
     /// The line to show now, if one is due; p95 is over the records since the last line.
     mutating func update(elapsed: Double, completed: Int, errors: Int) -> String? {
@@ -29,8 +34,10 @@ struct ProgressLine {
         let rate = window > 0 ? Double(completed - lastCompleted) / window : 0
         lastShown = elapsed
         lastCompleted = completed
-        let p95 = LatencySummary(recentLatencies).map { String(format: "%.1f ms", $0.p95) } ?? "-"
+        var p95 = LatencySummary(recentLatencies).map { String(format: "%.1f ms", $0.p95) } ?? "-"
+        if let ttft = LatencySummary(recentTimesToFirstToken) { p95 += String(format: ", TTFT p95 %.1f ms", ttft.p95) }
         recentLatencies.removeAll(keepingCapacity: true)
+        recentTimesToFirstToken.removeAll(keepingCapacity: true)
         return Self.render(elapsed: elapsed, completed: completed, requestLimit: requestLimit,
                            durationSeconds: durationSeconds ?? plan.stages?.totalSeconds, rate: rate, errors: errors,
                            p95: p95, target: plan.targetDescription(at: elapsed))

@@ -14,6 +14,7 @@ final class URLSessionRunner: LoadRunner, Sendable {
     let results = ResultChannel()
     let configuration: EngineConfiguration
     private let session: URLSession
+    private let transfers: URLSessionTransfers
     private let state: Mutex<Scheduler>
 
     var connectionsOpened: Int? { nil }
@@ -32,7 +33,8 @@ final class URLSessionRunner: LoadRunner, Sendable {
         sessionConfiguration.urlCache = nil
         sessionConfiguration.httpCookieStorage = nil
         sessionConfiguration.connectionProxyDictionary = [:]
-        session = URLSession(configuration: sessionConfiguration)
+        transfers = URLSessionTransfers(captureLimit: configuration.bodyCaptureBytes, streaming: configuration.streaming)
+        session = URLSession(configuration: sessionConfiguration, delegate: transfers, delegateQueue: nil)
     }
 
     /// What a child task hands back to the driver when it ends.
@@ -123,22 +125,21 @@ final class URLSessionRunner: LoadRunner, Sendable {
     private func perform(_ request: URLRequest, virtualUser index: Int, scheduledAt: UInt64) async -> RequestResult {
         let sentAt = monotonicNanoseconds()
         let startLag = configuration.plan.isOpen ? Double(sentAt &- scheduledAt) / 1e6 : nil
-        func elapsed() -> Double { Double(monotonicNanoseconds() - scheduledAt) / 1e6 }
-        do {
-            let (data, response) = try await session.data(for: request)
-            let http = response as? HTTPURLResponse
+        let finished = await transfers.perform(session.dataTask(with: request))
+        let latency = Double(monotonicNanoseconds() - scheduledAt) / 1e6
+        let stream = finished.stream?.summary(from: scheduledAt)
+        if let error = finished.error {
             return RequestResult(
-                statusCode: http?.statusCode ?? 0, latencyMilliseconds: elapsed(), failure: nil,
-                contentType: http?.value(forHTTPHeaderField: "Content-Type"),
-                body: [UInt8](data.prefix(configuration.bodyCaptureBytes)), bodyBytesReceived: data.count,
-                completedAtMicroseconds: wallClockMicroseconds(), bytesSent: configuration.body.count, virtualUser: index,
-                startLagMilliseconds: startLag)
-        } catch {
-            return RequestResult(
-                statusCode: 0, latencyMilliseconds: elapsed(),
+                statusCode: 0, latencyMilliseconds: latency,
                 failure: FailureKind.from(urlError: (error as? URLError)?.code), failureDetail: error.localizedDescription,
-                completedAtMicroseconds: wallClockMicroseconds(), virtualUser: index, startLagMilliseconds: startLag)
+                completedAtMicroseconds: wallClockMicroseconds(), virtualUser: index, startLagMilliseconds: startLag,
+                stream: stream)
         }
+        return RequestResult(
+            statusCode: finished.response?.statusCode ?? 0, latencyMilliseconds: latency, failure: nil,
+            contentType: finished.response?.value(forHTTPHeaderField: "Content-Type"), body: finished.body,
+            bodyBytesReceived: finished.received, completedAtMicroseconds: wallClockMicroseconds(),
+            bytesSent: configuration.body.count, virtualUser: index, startLagMilliseconds: startLag, stream: stream)
     }
 }
 

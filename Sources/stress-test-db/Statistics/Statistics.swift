@@ -12,12 +12,21 @@ struct Statistics {
     /// Open model only: completion minus actual send, and actual send minus scheduled time.
     private(set) var serviceTimes = LatencyDistribution()
     private(set) var startLags = LatencyDistribution()
+    /// Streaming only (`--stream`).
+    private(set) var streaming = StreamingStatistics()
+    /// With `--slo`: the limits, and how many requests met them.
+    var serviceLevel: ServiceLevel?
+    private(set) var good = 0
 
     var failed: Int { total - successful }
     var errorRatePercent: Double { total == 0 ? 0 : Double(failed) / Double(total) * 100 }
     var successPercent: Double { total == 0 ? 0 : Double(successful) / Double(total) * 100 }
     /// The most common non-empty model; the first seen wins a tie.
     var mostCommonModel: String? { models.mostCommon }
+    /// With `--slo`: the share of all requests that were good.
+    var goodPercent: Double? { serviceLevel.map { _ in total == 0 ? 0 : Double(good) / Double(total) * 100 } }
+
+    init(serviceLevel: ServiceLevel? = nil) { self.serviceLevel = serviceLevel }
 
     mutating func add(_ record: ResponseRecord) {
         total += 1
@@ -31,6 +40,8 @@ struct Statistics {
             startLags.add(lag)
             serviceTimes.add(record.serviceMilliseconds)
         }
+        if record.stream != nil { streaming.add(record) }
+        if let serviceLevel, serviceLevel.isMet(by: record) { good += 1 }
     }
 
     /// Latency summary; nil when there are no records.

@@ -62,10 +62,17 @@ struct Threshold: Equatable {
             number.removeLast()
         }
         guard let value = Double(number), value.isFinite else { throw fail("'\(number)' is not a number") }
-        if [.ttftP95, .ttftP99, .tpotP95, .goodput].contains(metric) {
-            throw fail("\(name) needs streaming or SLO measurements (--stream, --slo), which this version does not have yet")
-        }
         return Threshold(expression: expression, metric: metric, comparison: comparison, limit: value * scale)
+    }
+
+    /// A metric the run will not measure is a usage error: ttft/tpot need --stream, goodput needs --slo.
+    func checkMeasured(streaming: Bool, serviceLevel: Bool) throws {
+        if [.ttftP95, .ttftP99, .tpotP95].contains(metric) && !streaming {
+            throw ValidationError("--threshold '\(expression)': \(metric.rawValue) is measured on streamed answers; add --stream.")
+        }
+        if metric == .goodput && !serviceLevel {
+            throw ValidationError("--threshold '\(expression)': goodput counts requests that meet --slo; add --slo.")
+        }
     }
 
     /// The run's value for the metric, or nil when there is none (no latency without records).
@@ -79,7 +86,10 @@ struct Threshold: Equatable {
         case .max: return latency?.max
         case .errorRate: return statistics.errorRatePercent
         case .rps: return wallSeconds > 0 ? Double(statistics.total) / wallSeconds : nil
-        case .ttftP95, .ttftP99, .tpotP95, .goodput: return nil
+        case .ttftP95: return statistics.streaming.timeToFirstToken.summary()?.p95
+        case .ttftP99: return statistics.streaming.timeToFirstToken.summary()?.p99
+        case .tpotP95: return statistics.streaming.timePerOutputToken.summary()?.p95
+        case .goodput: return statistics.goodPercent
         }
     }
 

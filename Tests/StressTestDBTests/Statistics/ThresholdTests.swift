@@ -22,7 +22,7 @@ final class ThresholdTests: XCTestCase {
         let rows: [(String, String)] = [
             ("p95 2000", "no comparison"), ("p90<5", "unknown metric 'p90'"), ("p95<fast", "'fast' is not a number"),
             ("rps<5ms", "'ms' does not fit rps"), ("p95<5%", "'%' does not fit p95"), ("error_rate<1s", "'s' does not fit error_rate"),
-            ("ttft_p95<500", "needs streaming"), ("goodput>90%", "needs streaming"), ("<5", "unknown metric ''"),
+            ("<5", "unknown metric ''"),
         ]
         for (text, says) in rows {
             XCTAssertThrowsError(try Threshold.parse(text), text) { error in
@@ -30,6 +30,17 @@ final class ThresholdTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains(text), "the message quotes the expression")
             }
         }
+    }
+
+    func testStreamingAndGoodputMetricsNeedTheirFlags() throws {
+        XCTAssertThrowsError(try Threshold.parse("ttft_p95<500").checkMeasured(streaming: false, serviceLevel: false)) {
+            XCTAssertTrue("\($0)".contains("add --stream"), "\($0)")
+        }
+        XCTAssertNoThrow(try Threshold.parse("ttft_p99<1s").checkMeasured(streaming: true, serviceLevel: false))
+        XCTAssertThrowsError(try Threshold.parse("goodput>90%").checkMeasured(streaming: true, serviceLevel: false)) {
+            XCTAssertTrue("\($0)".contains("add --slo"), "\($0)")
+        }
+        XCTAssertEqual(try Threshold.parse("goodput>=90%").limit, 90)
     }
 
     func testEvaluationAgainstStatistics() throws {
