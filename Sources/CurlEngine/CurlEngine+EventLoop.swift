@@ -20,6 +20,11 @@ extension CurlEngine {
         private var dirtyShards: [Int] = []
         private var isDirty: [Bool]
         var batch: [RequestResult] = []
+        /// Records are handed over in batches: when this many are waiting, or `flushInterval` after the
+        /// first of them, so thousands of streams finishing one by one do not wake the consumer each time.
+        static let flushCount = 256
+        static let flushInterval: UInt64 = 5_000_000
+        private var batchSince: UInt64?
         var connectionsOpened = 0
         private var hasPwait2 = true
 
@@ -108,16 +113,17 @@ extension CurlEngine {
                 let due = scheduler.tick(now: now)
                 if !due.isEmpty {
                     for action in due { apply(action) }
-                    flush()
+                    flushIfDue(now: now)
                     continue
                 }
-                let timeout = Self.nanoseconds(until: [scheduler.nextDeadline(now: now), timers.earliest()].compactMap { $0 }.min(), now: now)
+                let deadlines = [scheduler.nextDeadline(now: now), timers.earliest(), batchSince.map { $0 + Self.flushInterval }]
+                let timeout = Self.nanoseconds(until: deadlines.compactMap { $0 }.min(), now: now)
                 let count = wait(&events, timeoutNanoseconds: timeout)
                 for event in events.prefix(Int(max(0, count))) { dispatch(event) }
                 for shard in timers.takeDue(now: monotonicNanoseconds()) { shards[shard].action(CURL_SOCKET_TIMEOUT, 0) }
                 noticeStop(now: monotonicNanoseconds())
                 collectFinished()
-                flush()
+                flushIfDue(now: monotonicNanoseconds())
             }
             flush()
         }
@@ -244,7 +250,14 @@ extension CurlEngine {
             return close(fd)
         }
 
+        private func flushIfDue(now: UInt64) {
+            guard !batch.isEmpty else { return }
+            if batchSince == nil { batchSince = now }
+            if batch.count >= Self.flushCount || now >= batchSince! + Self.flushInterval { flush() }
+        }
+
         func flush() {
+            batchSince = nil
             guard !batch.isEmpty else { return }
             let opened = connectionsOpened
             let scheduler = scheduler

@@ -44,6 +44,8 @@ public struct Scheduler: Equatable, Sendable {
     private var idle: [Int]
     /// Requests released by the schedule so far (started or waiting).
     public private(set) var released = 0
+    /// Closed model: the active-VU target the last tick acted on; idle VUs are looked for only when it rises.
+    private var actedTarget = 0
 
     public init(virtualUsers: Int, requestLimit: Int?, durationSeconds: Double?, graceSeconds: Double, startAt: UInt64,
          plan: LoadPlan = .closed(stages: nil)) {
@@ -157,8 +159,13 @@ public struct Scheduler: Equatable, Sendable {
         }
         switch plan {
         case .closed:
+            // Below the target, a VU is busy or ends its request and starts the next by itself; only
+            // a rising target (the opening, a ramp) has idle VUs to start. No pass over every VU per turn.
+            let target = activeTarget(at: now)
+            defer { actedTarget = target }
+            guard target > actedTarget else { return [] }
             var actions: [Action] = []
-            for user in 0..<activeTarget(at: now) where !busy[user] {
+            for user in 0..<target where !busy[user] {
                 guard let action = startIfAllowed(user, scheduledAt: now, now: now) else { break }
                 actions.append(action)
             }

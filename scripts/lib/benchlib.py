@@ -128,3 +128,19 @@ def aiohttp_client(url, connections, seconds):
     out, cpu, rss, _ = timed([sys.executable, os.path.join(here, "..", "bench_aiohttp.py"), url + PATH, str(connections), str(seconds)])
     done, elapsed = out.split()[-2:]
     return dict(rps=int(done) / float(elapsed), total=int(done), cpu=cpu, rss=rss)
+
+
+class PacedSSEServer:
+    """scripts/bench_sse_server.c: Server-Sent Events on an exact schedule, whatever the load."""
+
+    def __init__(self, program, ttft_ms, itl_ms, tokens, prefix=()):
+        self.proc = subprocess.Popen(list(prefix) + [program, str(ttft_ms), str(itl_ms), str(tokens)],
+                                     stdout=subprocess.PIPE, text=True)
+        self.url = re.search(r"http://127\.0\.0\.1:\d+", self.proc.stdout.readline()).group(0)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait()

@@ -5,8 +5,10 @@ import subprocess
 
 
 class LambSim:
-    def __init__(self, binary, *args, token="bench-token"):
-        self.proc = subprocess.Popen([binary, "--host", "127.0.0.1", "--port", "0", "--token", token] + list(args),
+    def __init__(self, binary, *args, token="bench-token", prefix=()):
+        # `prefix`: e.g. ("chrt", "-f", "10") so the server is not starved by the clients on two cores.
+        self.proc = subprocess.Popen(list(prefix) + [binary, "--host", "127.0.0.1", "--port", "0", "--token", token]
+                                     + list(args),
                                      stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:\d+", line)
