@@ -73,6 +73,11 @@ struct LambSim: AsyncParsableCommand {
     @Option(help: "Fraction of streamed requests answered 200 with an empty body.")
     var faultStreamEmptyRate = 0.0
 
+    @Option(help: "Add this many milliseconds of latency for every second the server has run (a slowly degrading server).")
+    var latencyGrowthMsPerS = 0.0
+    @Option(help: "Answer at most this many chat requests at once; the rest wait their turn (a known capacity). A stream counts until its headers are sent.")
+    var maxConcurrent: Int?
+
     @Option(help: "Pause the whole server for --stall-for seconds at the end of every period of this many seconds.")
     var stallEvery = 0.0
     @Option(help: "Length of each --stall-every pause in seconds.")
@@ -110,6 +115,8 @@ struct LambSim: AsyncParsableCommand {
             throw ValidationError("--ttft-ms and --itl-ms take a number of milliseconds or a range like 140-160")
         }
         if let tokens, tokens < 1 { throw ValidationError("--tokens must be at least 1") }
+        if let maxConcurrent, maxConcurrent < 1 { throw ValidationError("--max-concurrent must be at least 1") }
+        guard latencyGrowthMsPerS >= 0 else { throw ValidationError("--latency-growth-ms-per-s cannot be negative") }
         guard parseLatency(latencyMs) != nil else {
             throw ValidationError("--latency-ms takes a number of milliseconds or a range like 20-80")
         }
@@ -146,8 +153,9 @@ struct LambSim: AsyncParsableCommand {
             stallSeconds: stallSeconds, oversizedBytes: oversizedBytes,
             stalls: StallSchedule(everySeconds: stallEvery, forSeconds: stallFor),
             pacing: StreamPacing(timeToFirstToken: ttftMs.flatMap(parseLatency), interToken: parseLatency(itlMs),
-                                 tokens: tokens, usage: !noUsage))
-        let server = SimServer(settings: settings, store: store)
+                                 tokens: tokens, usage: !noUsage),
+            latencyGrowthPerSecond: latencyGrowthMsPerS)
+        let server = SimServer(settings: settings, store: store, limit: maxConcurrent.map(ConcurrencyLimit.init))
         var logger = Logger(label: "lamb-sim")
         logger.logLevel = .error
         let databaseNote = store.map { " database \($0.path)" } ?? " (no database)"

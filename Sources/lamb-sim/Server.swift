@@ -30,11 +30,14 @@ struct SimSettings: Sendable {
     var oversizedBytes: Int
     var stalls = StallSchedule(everySeconds: 0, forSeconds: 0)
     var pacing = StreamPacing()
+    /// Milliseconds of latency added per second since the start.
+    var latencyGrowthPerSecond = 0.0
 }
 
 struct SimServer: Sendable {
     let settings: SimSettings
     let store: ChatStore?
+    var limit: ConcurrencyLimit? = nil
     let stats = SimStats()
     /// Time zero of the stall schedule.
     let startedAt = ContinuousClock.now
@@ -88,6 +91,8 @@ struct SimServer: Sendable {
         let started = ContinuousClock.now
         let pause = settings.stalls.remainingPause(at: Self.seconds(started - startedAt))
         if pause > 0 { try await Task.sleep(for: .seconds(pause)) }
+        if let limit { await limit.acquire() }
+        defer { if let limit { Task { await limit.release() } } }
         let (response, completed) = try await answer(request, context: context, assistantID: assistantID)
         let elapsed = ContinuousClock.now - started
         stats.record(
@@ -164,6 +169,7 @@ struct SimServer: Sendable {
         }
         let result = completion(assistantID: assistantID, prompt: chatRequest.prompt)
         let latency = Double.random(in: settings.latencyMilliseconds)
+            + settings.latencyGrowthPerSecond * Self.seconds(ContinuousClock.now - startedAt)
         if chatRequest.stream {
             return (streamed(result, latencyMilliseconds: latency, chatID: chatID, assistantID: assistantID, fault: fault),
                     fault == .none)

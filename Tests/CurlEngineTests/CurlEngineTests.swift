@@ -5,36 +5,16 @@ import XCTest
 
 /// The engine against a real lamb-sim and raw listeners on loopback.
 final class CurlEngineTests: XCTestCase {
-    static let body = Array(#"{"messages": [{"role": "user", "content": "Hello"}], "stream": false}"#.utf8)
-
     func configuration(_ url: String, vus: Int, requests: Int? = nil, duration: Double? = nil,
                        timeout: Double = 30, capture: Int = 1 << 20) -> EngineConfiguration {
-        EngineConfiguration(
-            url: url, headers: ["Content-Type: application/json", "Authorization: Bearer \(LambSimServer.token)"],
-            body: Self.body, virtualUsers: vus, requestLimit: requests, durationSeconds: duration,
-            timeoutSeconds: timeout, bodyCaptureBytes: capture)
+        chatConfiguration(url, vus: vus, requests: requests, duration: duration, timeout: timeout, capture: capture)
     }
 
-    /// Runs to the end and returns every record, and the engine for its counters.
     func run(_ configuration: EngineConfiguration, stopAfter: Double? = nil) throws -> ([RequestResult], CurlEngine) {
-        let engine = try CurlEngine(configuration: configuration)
-        engine.start()
-        if let stopAfter {
-            DispatchQueue.global().asyncAfter(deadline: .now() + stopAfter) { engine.stop() }
-        }
-        var records: [RequestResult] = []
-        loop: while true {
-            switch engine.results.next(timeout: 1) {
-            case .results(let batch): records += batch
-            case .idle: continue
-            case .closed: break loop
-            }
-        }
-        engine.wait()
-        return (records, engine)
+        try runEngine(configuration, stopAfter: stopAfter)
     }
 
-    func chatURL(_ server: LambSimServer) -> String { server.baseURL + "/creator/assistant/1/chat/completions" }
+    func chatURL(_ server: LambSimServer) -> String { server.chatURL }
 
     func testExactRequestCountsAndOneConnectionPerVU() throws {
         let server = try LambSimServer(["--no-db", "--latency-ms", "1"])
@@ -151,7 +131,7 @@ final class CurlEngineTests: XCTestCase {
         XCTAssertLessThan(options.statusCode, 500)
         XCTAssertGreaterThan(options.statusCode, 0)
         let chat = Probe.perform(method: "POST", url: chatURL(server), headers: ["Authorization: Bearer \(LambSimServer.token)"],
-                                 timeoutSeconds: 5, body: Self.body)
+                                 timeoutSeconds: 5, body: chatBody)
         XCTAssertEqual(chat.statusCode, 200)
         XCTAssertEqual(Probe.perform(method: "GET", url: "http://127.0.0.1:\(closedPort())/", timeoutSeconds: 5).failure, .connectionRefused)
     }

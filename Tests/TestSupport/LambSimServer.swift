@@ -9,6 +9,7 @@ public final class LambSimServer {
     public static let token = "sim-secret-token-0123456789"
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var chatURL: String { baseURL + "/creator/assistant/1/chat/completions" }
 
     public init(_ arguments: [String] = [], port: Int = 0, database: String? = nil) throws {
         let folder = makeTemporaryFolder("lamb-sim")

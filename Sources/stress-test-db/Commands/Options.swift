@@ -70,6 +70,10 @@ struct OutputOptions: ParsableArguments {
     var verbose = false
     @Flag(help: "Do not show the live progress line on stderr.")
     var noProgress = false
+    @Option(help: ArgumentHelp("Append one JSON line per --interval: requests, errors, rps, latency percentiles, in flight.", valueName: "FILE"))
+    var timeseries: String?
+    @Option(help: ArgumentHelp("Seconds per time-series interval (default 10); with six or more, a drift verdict.", valueName: "SECONDS"))
+    var interval: Double?
     @Option(help: ArgumentHelp("Service levels a good request meets, e.g. e2e=10s,ttft=500ms (keys e2e, ttft, tpot, itl; ms or s): reports goodput.", valueName: "KEY=VALUE,..."))
     var slo: String?
 }
@@ -104,6 +108,9 @@ struct RunOptions: ParsableArguments {
         let level = try output.slo.map { try ServiceLevel.parse($0, streaming: load.stream) }
         for expression in load.thresholds {
             try Threshold.parse(expression).checkMeasured(streaming: load.stream, serviceLevel: level != nil)
+        }
+        if let interval = output.interval, !(interval > 0 && interval.isFinite) {
+            throw ValidationError("--interval must be a positive number of seconds (got \(interval)).")
         }
         if let chars = output.responseMaxChars, chars < 0 {
             throw ValidationError("--response-max-chars must be 0 (unlimited) or more (got \(chars)).")

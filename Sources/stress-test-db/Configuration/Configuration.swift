@@ -20,6 +20,9 @@ struct Configuration {
     /// `--stream`: ask for Server-Sent Events and measure TTFT, ITL, TPOT.
     var streaming: Bool
     var serviceLevel: ServiceLevel?
+    /// `--timeseries` (nil: no file) and the interval; `intervalSeconds` is nil when neither flag was given.
+    var timeSeriesPath: String?
+    var intervalSeconds: Double?
     var requestLimit: Int?
     var durationSeconds: Double?
     var timeoutSeconds: Double

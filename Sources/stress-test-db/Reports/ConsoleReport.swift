@@ -49,6 +49,7 @@ enum ConsoleReport {
         var lines: [String] = []
         if summary.configuration.streaming { lines += streaming(summary) }
         if let goodput = goodput(summary) { lines.append(goodput) }
+        if let drift = summary.drift { lines.append(drift.line) }
         if let offered = summary.configuration.plan.offeredRate {
             let lag = summary.statistics.startLags.summary().map { String(format: "%.2f ms", $0.p99) } ?? "-"
             let achieved = summary.achievedRate.map { String(format: "%.2f req/s", $0) } ?? "-"

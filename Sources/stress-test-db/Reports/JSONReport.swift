@@ -35,7 +35,7 @@ enum JSONReport {
                     .map { (String($0.key), .int($0.count)) })),
                 ("errors", .object(statistics.errors.entries.map { ($0.key, .int($0.count)) })),
                 ("latency_ms", json(statistics.latencySummary())),
-            ] + streaming(summary) + goodput(summary) + openModel(summary) + thresholds(summary))),
+            ] + streaming(summary) + goodput(summary) + openModel(summary) + drift(summary) + thresholds(summary))),
             ("raw_results", .array([])),
         ])
         // The document with an empty array ends `"raw_results": []\n}`: keep it up to the `[`.
@@ -89,6 +89,20 @@ enum JSONReport {
             ("offered_rate", .number(offered)),
             ("achieved_rate", summary.achievedRate.map(JSONValue.number) ?? .null),
         ]
+    }
+
+    /// SPEC section 13: `statistics.drift`, with six intervals or more.
+    static func drift(_ summary: RunSummary) -> [(String, JSONValue)] {
+        guard let drift = summary.drift else { return [] }
+        return [("drift", .object([
+            ("intervals", .int(drift.intervals)),
+            ("p95_slope_ms_per_min", drift.p95.map { .number($0.slope) } ?? .null),
+            ("p95_trend", .string(drift.p95?.direction ?? "none")),
+            ("p95_p_value", drift.p95.map { .number($0.pValue) } ?? .null),
+            ("error_rate_slope_pct_per_min", drift.errorRate.map { .number($0.slope) } ?? .null),
+            ("error_trend", .string(drift.errorRate?.direction ?? "none")),
+            ("verdict", .string(drift.word)),
+        ]))]
     }
 
     /// SPEC section 12: `[{"expr", "value", "passed"}]`, when thresholds were given.

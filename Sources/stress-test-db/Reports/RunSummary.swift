@@ -11,6 +11,8 @@ struct RunSummary {
     /// Open model: requests started per second from the first due time to the last start.
     var achievedRate: Double?
     var thresholds: [Threshold.Result] = []
+    /// With six or more intervals: the soak verdict.
+    var drift: Drift.Verdict?
 
     var thresholdFailed: Bool { thresholds.contains { !$0.passed } }
 

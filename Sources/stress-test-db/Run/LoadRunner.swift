@@ -10,12 +10,15 @@ protocol LoadRunner: AnyObject, Sendable {
     var connectionsOpened: Int? { get }
     /// Why the runner could not run at all, if so.
     var failure: String? { get }
+    /// Requests handed to the transport so far.
+    var requestsStarted: Int { get }
     /// Open model: requests started per second from the first due time to the last start.
     var achievedRate: Double? { get }
 }
 
 extension CurlEngine: LoadRunner {
     var connectionsOpened: Int? { counters.connectionsOpened }
+    var requestsStarted: Int { counters.requestsStarted }
     var achievedRate: Double? { configuration.plan.isOpen ? counters.achievedRate : nil }
 }
 

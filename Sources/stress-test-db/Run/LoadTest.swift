@@ -18,7 +18,18 @@ struct LoadTest {
     func run() -> Int32 {
         let responsesDescriptor: Int32?
         let spool: RawResultsSpool?
-        do { (responsesDescriptor, spool) = try openOutputs() } catch {
+        let timeSeries: TimeSeriesOutput?
+        do {
+            (responsesDescriptor, spool) = try openOutputs()
+            timeSeries = try configuration.intervalSeconds.map { interval in
+                do {
+                    return try TimeSeriesOutput(intervalSeconds: interval, streaming: configuration.streaming,
+                                                path: configuration.timeSeriesPath)
+                } catch {
+                    throw ConfigurationError("cannot write --timeseries \(configuration.timeSeriesPath ?? ""): \(error). Choose a writable path.")
+                }
+            }
+        } catch {
             console.error("\(error)")
             return 1
         }
@@ -57,7 +68,7 @@ struct LoadTest {
         defer { signals.uninstall() }
 
         let startedAtMicroseconds = wallClockMicroseconds()
-        let collected = collect(from: runner, responses: responsesDescriptor, spool: spool)
+        let collected = collect(from: runner, responses: responsesDescriptor, spool: spool, timeSeries: timeSeries)
         if let opened = runner.connectionsOpened { verbose("  connections opened: \(opened)") }
         if let failure = runner.failure, collected.statistics.total == 0 {
             console.error("the load could not start: \(failure)")
@@ -67,11 +78,12 @@ struct LoadTest {
             configuration: configuration, statistics: collected.statistics, startedAtMicroseconds: startedAtMicroseconds,
             wallSeconds: collected.wallSeconds, embeddingModel: embeddingModel, interrupted: signals.stoppedBySignal != nil,
             achievedRate: runner.achievedRate)
+        summary.drift = collected.drift
         summary.thresholds = configuration.thresholds.map { $0.evaluate(collected.statistics, wallSeconds: collected.wallSeconds) }
         // A runner that failed mid-run stopped as Ctrl-C would: every record is reported, then the reason.
         let runFailure = runner.failure.map { "the run was stopped early: \($0)" }
         return report(summary, spool: spool, outputFailure: collected.outputFailure, writeFailure: collected.writeFailure,
-                      runFailure: runFailure, signal: signals.stoppedBySignal)
+                      runFailure: runFailure, timeSeriesFailure: collected.timeSeriesFailure, signal: signals.stoppedBySignal)
     }
 
     /// Checks every output path before any load is sent; opens the JSONL file for appending and
@@ -95,69 +107,12 @@ struct LoadTest {
         }
     }
 
-    private struct Collected {
-        var statistics: Statistics
-        /// Why `--output`'s records could not be kept (the disk filled), if so.
-        var outputFailure: String?
-        var writeFailure: String?
-        var wallSeconds = 0.0
-    }
-
-    /// Runs the load and turns every result into a record: statistics, the JSONL line, the progress line.
-    private func collect(from runner: LoadRunner, responses: Int32?, spool: RawResultsSpool?) -> Collected {
-        var collected = Collected(statistics: Statistics(serviceLevel: configuration.serviceLevel))
-        var progress = ProgressLine(
-            requestLimit: configuration.requestLimit, durationSeconds: configuration.durationSeconds,
-            isTerminal: isatty(2) == 1)
-        progress.plan = configuration.plan
-        let start = monotonicNanoseconds()
-        runner.start()
-        while true {
-            let next = runner.results.next(timeout: 0.2)
-            if case .closed = next { break }
-            if case .results(let batch) = next {
-                var lines = ""
-                var kept: [ResponseRecord] = []
-                for result in batch {
-                    let record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
-                    collected.statistics.add(record)
-                    if configuration.progress { progress.observe(record) }
-                    if responses != nil && collected.writeFailure == nil { lines += record.jsonLine }
-                    if spool != nil { kept.append(record) }
-                }
-                if let spool, collected.outputFailure == nil {
-                    do { try spool.append(kept) } catch { collected.outputFailure = "\(error)" }
-                }
-                collected.wallSeconds = Double(monotonicNanoseconds() - start) / 1e9
-                if let fd = responses, collected.writeFailure == nil, !lines.isEmpty {
-                    // One write per batch, straight to the file: a kill loses at most this batch's tail.
-                    do { try FileOutput.writeAll(fd, Array(lines.utf8)) } catch {
-                        let failure = "writing --responses \(configuration.responsesPath!) failed: \(error); "
-                            + "the run was stopped so no record goes unwritten"
-                        console.error(failure)
-                        collected.writeFailure = failure
-                        runner.stop()
-                    }
-                }
-            }
-            if configuration.progress {
-                let elapsed = Double(monotonicNanoseconds() - start) / 1e9
-                if let line = progress.update(elapsed: elapsed, completed: collected.statistics.total,
-                                              errors: collected.statistics.failed) {
-                    console.err(progress.isTerminal ? "\r\u{1B}[2K" + line : line + "\n")
-                }
-            }
-        }
-        if configuration.progress && progress.isTerminal && progress.lastShown > 0 { console.err("\r\u{1B}[2K") }
-        return collected
-    }
-
     /// `writeFailure` was shown when it happened; `runFailure` is shown after the results.
     private func report(_ summary: RunSummary, spool: RawResultsSpool?, outputFailure: String?, writeFailure: String?, runFailure: String?,
-                        signal: Int32?) -> Int32 {
+                        timeSeriesFailure: String?, signal: Int32?) -> Int32 {
         console.out(ConsoleReport.results(summary) + ConsoleReport.afterBlock(summary))
         var saved: [String] = []
-        var failures: [String] = [writeFailure, runFailure].compactMap { $0 }
+        var failures: [String] = [writeFailure, runFailure, timeSeriesFailure].compactMap { $0 }
         if let path = configuration.outputPath, let spool {
             do {
                 if let outputFailure { throw FileOutput.FileError(description: outputFailure) }

@@ -18,6 +18,7 @@ final class URLSessionRunner: LoadRunner, Sendable {
     private let state: Mutex<Scheduler>
 
     var connectionsOpened: Int? { nil }
+    var requestsStarted: Int { state.withLock { $0.started } }
     var failure: String? { nil }
     var achievedRate: Double? { configuration.plan.isOpen ? state.withLock { $0.achievedRate } : nil }
 

@@ -1,0 +1,80 @@
+import CurlEngine
+import Foundation
+
+extension LoadTest {
+    struct Collected {
+        var statistics: Statistics
+        /// Why `--output`'s records could not be kept (the disk filled), if so.
+        var outputFailure: String?
+        var writeFailure: String?
+        var wallSeconds = 0.0
+        var drift: Drift.Verdict?
+        var timeSeriesFailure: String?
+    }
+
+    /// Runs the load and turns every result into a record: statistics, the JSONL line, the progress line.
+    func collect(from runner: LoadRunner, responses: Int32?, spool: RawResultsSpool?, timeSeries: TimeSeriesOutput?) -> Collected {
+        var collected = Collected(statistics: Statistics(serviceLevel: configuration.serviceLevel))
+        var progress = ProgressLine(
+            requestLimit: configuration.requestLimit, durationSeconds: configuration.durationSeconds,
+            isTerminal: isatty(2) == 1)
+        progress.plan = configuration.plan
+        let start = monotonicNanoseconds()
+        let startMicroseconds = wallClockMicroseconds()
+        func gauges(_ elapsed: Double, completed: Int) -> TimeSeries.Gauges {
+            TimeSeries.Gauges(target: configuration.plan.target(atSeconds: elapsed), inFlight: max(0, runner.requestsStarted - completed),
+                              connectionsOpened: runner.connectionsOpened)
+        }
+        runner.start()
+        while true {
+            let next = runner.results.next(timeout: 0.2)
+            if case .closed = next { break }
+            if case .results(let batch) = next {
+                var lines = ""
+                var kept: [ResponseRecord] = []
+                for result in batch {
+                    let record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
+                    collected.statistics.add(record)
+                    if configuration.progress { progress.observe(record) }
+                    if responses != nil && collected.writeFailure == nil { lines += record.jsonLine }
+                    if spool != nil { kept.append(record) }
+                    if let timeSeries {
+                        let seconds = Double(record.completedAtMicroseconds - startMicroseconds) / 1e6
+                        timeSeries.add(record, at: seconds, gauges: gauges(seconds, completed: collected.statistics.total))
+                    }
+                }
+                if let spool, collected.outputFailure == nil {
+                    do { try spool.append(kept) } catch { collected.outputFailure = "\(error)" }
+                }
+                collected.wallSeconds = Double(monotonicNanoseconds() - start) / 1e9
+                if let fd = responses, collected.writeFailure == nil, !lines.isEmpty {
+                    // One write per batch, straight to the file: a kill loses at most this batch's tail.
+                    do { try FileOutput.writeAll(fd, Array(lines.utf8)) } catch {
+                        let failure = "writing --responses \(configuration.responsesPath!) failed: \(error); "
+                            + "the run was stopped so no record goes unwritten"
+                        console.error(failure)
+                        collected.writeFailure = failure
+                        runner.stop()
+                    }
+                }
+            }
+            // An interval's line waits 50 ms past its end for records still on their way from the loop.
+            let now = Double(monotonicNanoseconds() - start) / 1e9
+            timeSeries?.advance(to: now - 0.05, gauges: gauges(now, completed: collected.statistics.total))
+            if configuration.progress {
+                let elapsed = Double(monotonicNanoseconds() - start) / 1e9
+                if let line = progress.update(elapsed: elapsed, completed: collected.statistics.total,
+                                              errors: collected.statistics.failed) {
+                    console.err(progress.isTerminal ? "\r\u{1B}[2K" + line : line + "\n")
+                }
+            }
+        }
+        if configuration.progress && progress.isTerminal && progress.lastShown > 0 { console.err("\r\u{1B}[2K") }
+        if let timeSeries {
+            let end = Double(monotonicNanoseconds() - start) / 1e9
+            collected.drift = timeSeries.finish(at: end, gauges: gauges(end, completed: collected.statistics.total))
+            collected.timeSeriesFailure = timeSeries.failure
+        }
+        return collected
+    }
+}

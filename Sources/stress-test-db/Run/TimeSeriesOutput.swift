@@ -1,0 +1,44 @@
+import Foundation
+
+/// `--timeseries` / `--interval` during a run: each record into its interval, each interval's line
+/// appended to the file (one write, so a kill loses at most that line) as soon as the interval is over.
+final class TimeSeriesOutput {
+    private var series: TimeSeries
+    private let descriptor: Int32?
+    private let path: String?
+    /// Why a line could not be written, if one could not (shown after the results).
+    private(set) var failure: String?
+
+    init(intervalSeconds: Double, streaming: Bool, path: String?) throws {
+        series = TimeSeries(intervalSeconds: intervalSeconds, streaming: streaming)
+        self.path = path
+        descriptor = try path.map(FileOutput.openForAppend)
+    }
+
+    deinit { if let descriptor { close(descriptor) } }
+
+    func add(_ record: ResponseRecord, at seconds: Double, gauges: TimeSeries.Gauges) {
+        var lines: [JSONValue] = []
+        series.add(record, at: seconds, lines: &lines, gauges: gauges)
+        write(lines)
+    }
+
+    func advance(to seconds: Double, gauges: TimeSeries.Gauges) {
+        var lines: [JSONValue] = []
+        series.advance(to: seconds, lines: &lines, gauges: gauges)
+        write(lines)
+    }
+
+    /// The last, partial interval's line, then the verdict over every interval (six at least).
+    func finish(at seconds: Double, gauges: TimeSeries.Gauges) -> Drift.Verdict? {
+        write([series.finish(at: seconds, gauges: gauges)])
+        return Drift.verdict(series.history)
+    }
+
+    private func write(_ lines: [JSONValue]) {
+        guard let descriptor, failure == nil, !lines.isEmpty else { return }
+        do { try FileOutput.writeAll(descriptor, Array(lines.map { $0.compact + "\n" }.joined().utf8)) } catch {
+            failure = "writing --timeseries \(path ?? "") failed: \(error)"
+        }
+    }
+}
