@@ -15,7 +15,6 @@ enum JSONReport {
     /// Everything up to and including `"raw_results": [`.
     static func head(_ summary: RunSummary) -> String {
         let configuration = summary.configuration
-        let statistics = summary.statistics
         let document: JSONValue = .object([
             ("metadata", .object([
                 ("timestamp", .string(isoTimestamp(microseconds: summary.startedAtMicroseconds))),
@@ -26,20 +25,26 @@ enum JSONReport {
                 ("duration", .optional(configuration.durationSeconds)),
                 ("timeout", .wholeOrNumber(configuration.timeoutSeconds)),
             ])),
-            ("statistics", .object([
-                ("total_requests", .int(statistics.total)),
-                ("successful", .int(statistics.successful)),
-                ("failed", .int(statistics.failed)),
-                ("error_rate_percent", .number(statistics.errorRatePercent)),
-                ("status_codes", .object(statistics.statusCodes.entries.sorted { $0.key < $1.key }
-                    .map { (String($0.key), .int($0.count)) })),
-                ("errors", .object(statistics.errors.entries.map { ($0.key, .int($0.count)) })),
-                ("latency_ms", json(statistics.latencySummary())),
-            ] + streaming(summary) + goodput(summary) + openModel(summary) + drift(summary) + thresholds(summary))),
+            ("statistics", statistics(summary)),
             ("raw_results", .array([])),
         ])
         // The document with an empty array ends `"raw_results": []\n}`: keep it up to the `[`.
         return String(document.pretty.dropLast(3))
+    }
+
+    /// The `statistics` object of a run (also each step of a sweep).
+    static func statistics(_ summary: RunSummary) -> JSONValue {
+        let statistics = summary.statistics
+        return .object([
+            ("total_requests", .int(statistics.total)),
+            ("successful", .int(statistics.successful)),
+            ("failed", .int(statistics.failed)),
+            ("error_rate_percent", .number(statistics.errorRatePercent)),
+            ("status_codes", .object(statistics.statusCodes.entries.sorted { $0.key < $1.key }
+                .map { (String($0.key), .int($0.count)) })),
+            ("errors", .object(statistics.errors.entries.map { ($0.key, .int($0.count)) })),
+            ("latency_ms", json(statistics.latencySummary())),
+        ] + streaming(summary) + goodput(summary) + openModel(summary) + drift(summary) + thresholds(summary))
     }
 
     static func json(_ latency: LatencySummary?) -> JSONValue {

@@ -34,12 +34,12 @@ extension LoadTest {
                 var kept: [ResponseRecord] = []
                 for result in batch {
                     let record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
-                    collected.statistics.add(record)
+                    let seconds = Double(record.completedAtMicroseconds - startMicroseconds) / 1e6
+                    if seconds >= configuration.warmupSeconds { collected.statistics.add(record) }
                     if configuration.progress { progress.observe(record) }
                     if responses != nil && collected.writeFailure == nil { lines += record.jsonLine }
                     if spool != nil { kept.append(record) }
                     if let timeSeries {
-                        let seconds = Double(record.completedAtMicroseconds - startMicroseconds) / 1e6
                         timeSeries.add(record, at: seconds, gauges: gauges(seconds, completed: collected.statistics.total))
                     }
                 }

@@ -1,0 +1,93 @@
+import ArgumentParser
+import CurlEngine
+import Foundation
+
+/// `stress-test-db sweep`: find how many VUs (or what rate) the server holds under the limits.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a level after another (VUs or a rate), stop at the first that fails, refine, report the capacity.",
+        discussion: """
+            A level passes when its error rate is at most --max-error-rate, its p95 at most --max-p95, and
+            (with --slo) at least 95% of its requests are good. Each level runs for --step-duration seconds;
+            the first --warmup seconds of a step are left out of its statistics.
+
+            Examples:
+              stress-test-db sweep --vus 10..400 --step-duration 60 --max-p95 2000 --csv sweep.csv
+              stress-test-db sweep --rate 5,10,20,40 --step-duration 120 --warmup 10 --slo e2e=5s --output sweep.json
+
+            Exit status: 0 when the sweep ran to its end (whatever the capacity); 1 for a configuration or
+            output problem; 2 for a malformed command line; 128+N when stopped by signal N.
+            """
+    )
+
+    struct Levels: ParsableArguments {
+        @Option(help: ArgumentHelp("VU levels: a list (10,20,50) or a doubling range (10..400).", valueName: "LIST"))
+        var vus: String?
+        @Option(help: ArgumentHelp("Rate levels in requests/s, the same forms (open model; at most 1000 in flight).", valueName: "LIST"))
+        var rate: String?
+        @Option(help: ArgumentHelp("Seconds each level runs.", valueName: "SECONDS"))
+        var stepDuration: Double = 60
+        @Option(help: ArgumentHelp("Seconds at the start of each level left out of its statistics.", valueName: "SECONDS"))
+        var warmup: Double = 0
+        @Option(name: .customLong("max-p95"), help: ArgumentHelp("A level fails above this p95.", valueName: "MS"))
+        var maxP95: Double?
+        @Option(help: ArgumentHelp("A level fails above this error rate.", valueName: "PCT"))
+        var maxErrorRate: Double = 5
+        @Option(help: ArgumentHelp("Bisection steps between the last passing and the first failing level.", valueName: "N"))
+        var refine: Int = 3
+        @Option(help: ArgumentHelp("Request timeout in seconds.", valueName: "SECONDS"))
+        var timeout: Double = 120
+        @Option(help: ArgumentHelp("The user message (default: Hello).", valueName: "STRING"))
+        var prompt: String?
+        @Flag(help: "Streamed answers (TTFT, ITL, TPOT per level).")
+        var stream = false
+    }
+
+    @OptionGroup(title: "Sweep") var levels: Levels
+    @OptionGroup(title: "Target") var target: TargetOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+
+    func validate() throws {
+        guard (levels.vus == nil) != (levels.rate == nil) else {
+            throw ValidationError("give --vus LIST or --rate LIST (one of them): the levels to sweep.")
+        }
+        _ = try plannedLevels()
+        guard levels.stepDuration > 0, levels.stepDuration.isFinite else { throw ValidationError("--step-duration must be positive.") }
+        guard levels.warmup >= 0, levels.warmup < levels.stepDuration else {
+            throw ValidationError("--warmup must be at least 0 and shorter than --step-duration.")
+        }
+        guard levels.refine >= 0 else { throw ValidationError("--refine must be 0 or more.") }
+        guard levels.timeout > 0, levels.timeout.isFinite else { throw ValidationError("--timeout must be positive.") }
+        if let maxP95 = levels.maxP95, !(maxP95 > 0) { throw ValidationError("--max-p95 must be a positive number of ms.") }
+        if output.timeseries != nil || output.interval != nil {
+            throw ValidationError("--timeseries and --interval are not available with sweep yet; run a level on its own for a time series.")
+        }
+    }
+
+    func plannedLevels() throws -> [Double] {
+        if let vus = levels.vus { return try SweepPlan.levels(vus, flag: "--vus", whole: true) }
+        return try SweepPlan.levels(levels.rate ?? "", flag: "--rate", whole: false)
+    }
+
+    func run() throws {
+        var options = try RunOptions.parse(["--vus", "1", "--duration", "1"])
+        options.target = target
+        options.output = output
+        options.load.timeout = levels.timeout
+        options.load.prompt = levels.prompt
+        options.load.stream = levels.stream
+        let configuration: Configuration
+        do {
+            configuration = try Configuration.resolve(
+                options: options, environment: ProcessInfo.processInfo.environment, readFile: FileOutput.readText)
+        } catch {
+            Console(secrets: [target.authToken].compactMap { $0 }).error("\(error)")
+            throw ExitCode(1)
+        }
+        let sweep = Sweep(base: configuration, levels: try plannedLevels(), byRate: levels.rate != nil,
+                          stepSeconds: levels.stepDuration, warmupSeconds: levels.warmup, maxP95: levels.maxP95,
+                          maxErrorRate: levels.maxErrorRate, refine: levels.refine)
+        throw ExitCode(sweep.run())
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `stress-test-db sweep` against a server of known capacity: lamb-sim answers 8 at a time in 50 ms,
+/// so N VUs see about N/8 × 50 ms, and a p95 limit of 200 ms holds up to about 32 VUs.
+final class SweepTests: BinaryTestCase {
+    func testFindsTheCapacityOfAServerWithEightWorkers() throws {
+        let server = try LambSimServer(["--no-db", "--latency-ms", "50", "--max-concurrent", "8"])
+        let output = try stressTest(["sweep", "--vus", "8..64", "--step-duration", "2", "--max-p95", "200",
+                                     "--csv", "sweep.csv", "--output", "sweep.json"], environment: environment(server.baseURL))
+        XCTAssertEqual(output.status, 0, output.all)
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("sweep.json")))) as! [String: Any]
+        let steps = document["steps"] as! [[String: Any]]
+        let levels = steps.compactMap { $0["vus"] as? Int }
+        XCTAssertEqual(Array(levels.prefix(3)), [8, 16, 32], "doubling until 32 fails (p95 just above 200 ms)")
+        XCTAssertEqual(steps.count, 3 + 3, "then three bisection steps")
+        let capacity = try XCTUnwrap((document["capacity"] as? [String: Any])?["vus"] as? Int)
+        XCTAssertTrue((20...32).contains(capacity), "capacity \(capacity)")
+        XCTAssertTrue(output.stdout.contains("Max sustainable: \(capacity) VUs ("), output.stdout)
+        // One standard CSV row per step, with its VUs.
+        let rows = lines("sweep.csv")
+        XCTAssertEqual(rows.count, 1 + steps.count)
+        XCTAssertEqual(rows.dropFirst().map { $0.split(separator: ",")[5] }.map(String.init), levels.map(String.init))
+    }
+
+    func testNoLevelAndAllLevels() throws {
+        let server = try LambSimServer(["--no-db", "--latency-ms", "30"])
+        let none = try stressTest(["sweep", "--vus", "2,4", "--step-duration", "1", "--max-p95", "1"],
+                                  environment: environment(server.baseURL))
+        XCTAssertEqual(none.status, 0, none.all)
+        XCTAssertTrue(none.stdout.contains("No level passed"), none.stdout)
+        let all = try stressTest(["sweep", "--rate", "5,10", "--step-duration", "1", "--max-p95", "5000"],
+                                 environment: environment(server.baseURL))
+        XCTAssertEqual(all.status, 0, all.all)
+        XCTAssertTrue(all.stdout.contains("All levels passed (capacity above 10 req/s)"), all.stdout)
+        let usage = try stressTest(["sweep", "--vus", "1,2", "--rate", "3"], environment: environment(server.baseURL))
+        XCTAssertEqual(usage.status, 2)
+        XCTAssertTrue(usage.stderr.contains("give --vus LIST or --rate LIST"), usage.stderr)
+    }
+}
