@@ -19,6 +19,7 @@ ensure_packages() {
 
 ensure_build_dependencies() {
     command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain first." >&2; exit 1; }
-    # sqlite3 (the CLI) and libcap2-bin (capsh) are used by tests; util-linux gives `script`.
-    ensure_packages libcurl4-openssl-dev libsqlite3-dev pkg-config openssl python3 sqlite3 libcap2-bin util-linux
+    # sqlite3 (the CLI) and libcap2-bin (capsh) are used by tests; util-linux gives `script`;
+    # chromium renders the HTML report in its test, headless.
+    ensure_packages libcurl4-openssl-dev libsqlite3-dev pkg-config openssl python3 sqlite3 libcap2-bin util-linux chromium
 }

@@ -70,6 +70,8 @@ struct OutputOptions: ParsableArguments {
     var verbose = false
     @Flag(help: "Do not show the live progress line on stderr.")
     var noProgress = false
+    @Option(help: ArgumentHelp("Write a self-contained HTML report (charts, the console's numbers) when the run ends.", valueName: "FILE.html"))
+    var report: String?
     @Option(help: ArgumentHelp("Append one JSON line per --interval: requests, errors, rps, latency percentiles, in flight.", valueName: "FILE"))
     var timeseries: String?
     @Option(help: ArgumentHelp("Seconds per time-series interval (default 10); with six or more, a drift verdict.", valueName: "SECONDS"))

@@ -22,7 +22,10 @@ extension Configuration {
             baseURL: target.baseURL, assistantID: target.assistantID, token: target.token, requestURL: target.requestURL,
             virtualUsers: shape.virtualUsers, plan: shape.plan, thresholds: try load.thresholds.map(Threshold.parse),
             streaming: load.stream, serviceLevel: try output.slo.map { try ServiceLevel.parse($0, streaming: load.stream) },
-            timeSeriesPath: output.timeseries, intervalSeconds: output.interval ?? (output.timeseries == nil ? nil : 10),
+            timeSeriesPath: output.timeseries,
+            // The report's charts over time need intervals: 1 s when only --report asks for them.
+            intervalSeconds: output.interval ?? (output.timeseries != nil ? 10 : (output.report != nil ? 1 : nil)),
+            reportPath: output.report,
             requestLimit: load.requests, durationSeconds: load.duration,
             timeoutSeconds: load.timeout, responseMaxChars: output.responseMaxChars ?? settings.responseMaxChars,
             readinessCheck: !(options.target.noCheck || settings.noServerCheck),

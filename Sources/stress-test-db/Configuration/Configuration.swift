@@ -23,6 +23,8 @@ struct Configuration {
     /// `--timeseries` (nil: no file) and the interval; `intervalSeconds` is nil when neither flag was given.
     var timeSeriesPath: String?
     var intervalSeconds: Double?
+    /// `--report FILE.html`.
+    var reportPath: String?
     /// Sweep steps: records completed this early in the run are left out of the statistics.
     var warmupSeconds: Double = 0
     var requestLimit: Int?

@@ -17,6 +17,8 @@ enum Outcome: Equatable, Sendable {
     case streamError
     /// Streaming: events arrived, then the stream ended (cleanly, closed or reset) without `data: [DONE]`.
     case incompleteStream
+    /// Read back from a file: an error name this tool does not produce (the Python tool's, say).
+    case other(String)
 
     var isSuccess: Bool { self == .success }
 
@@ -29,6 +31,7 @@ enum Outcome: Equatable, Sendable {
         case .emptyResponse: return "EmptyResponse"
         case .streamError: return "StreamError"
         case .incompleteStream: return "IncompleteStream"
+        case .other(let name): return name
         }
     }
 
@@ -36,6 +39,18 @@ enum Outcome: Equatable, Sendable {
     var problemKey: String? {
         if case .status(let code) = self { return String(code) }
         return error
+    }
+
+    /// A record read back from a file: its `error`, or its status when it has none.
+    init(error: String?, success: Bool, statusCode: Int) {
+        switch error {
+        case nil: self = success ? .success : .status(statusCode)
+        case "ErrorInResponse"?: self = .errorInResponse
+        case "EmptyResponse"?: self = .emptyResponse
+        case "StreamError"?: self = .streamError
+        case "IncompleteStream"?: self = .incompleteStream
+        case let name?: self = FailureKind(rawValue: name).map(Outcome.transport) ?? .other(name)
+        }
     }
 
     /// SPEC sections 4 and 9, in their precedence: a transport failure (a stream that began and then

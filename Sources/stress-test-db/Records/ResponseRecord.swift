@@ -51,7 +51,7 @@ struct ResponseRecord: Sendable {
                 + (result.failureDetail.map { " (\($0))" } ?? "")
         case .errorInResponse: errorDetail = findings.error
         case .emptyResponse: errorDetail = "the server answered \(result.statusCode) with an empty body"
-        case .success, .status: errorDetail = nil
+        case .success, .status, .other: errorDetail = nil
         }
         statusCode = result.statusCode
         latencyMilliseconds = result.latencyMilliseconds

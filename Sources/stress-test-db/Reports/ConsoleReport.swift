@@ -4,8 +4,9 @@ import Foundation
 enum ConsoleReport {
     static let rule = String(repeating: "=", count: 70)
 
-    static func results(_ summary: RunSummary) -> String {
-        let statistics = summary.statistics
+    static func results(_ summary: RunSummary) -> String { results(summary.statistics) }
+
+    static func results(_ statistics: Statistics) -> String {
         let total = statistics.total
         func percent(_ count: Int) -> String {
             String(format: "%.1f%%", total == 0 ? 0 : Double(count) / Double(total) * 100)

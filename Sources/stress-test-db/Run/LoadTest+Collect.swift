@@ -9,6 +9,7 @@ extension LoadTest {
         var writeFailure: String?
         var wallSeconds = 0.0
         var drift: Drift.Verdict?
+        var timeline: [HTMLReport.TimePoint] = []
         var timeSeriesFailure: String?
     }
 
@@ -74,6 +75,7 @@ extension LoadTest {
             let end = Double(monotonicNanoseconds() - start) / 1e9
             collected.drift = timeSeries.finish(at: end, gauges: gauges(end, completed: collected.statistics.total))
             collected.timeSeriesFailure = timeSeries.failure
+            collected.timeline = timeSeries.points
         }
         return collected
     }

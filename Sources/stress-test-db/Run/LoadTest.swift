@@ -83,13 +83,15 @@ struct LoadTest {
         // A runner that failed mid-run stopped as Ctrl-C would: every record is reported, then the reason.
         let runFailure = runner.failure.map { "the run was stopped early: \($0)" }
         return report(summary, spool: spool, outputFailure: collected.outputFailure, writeFailure: collected.writeFailure,
-                      runFailure: runFailure, timeSeriesFailure: collected.timeSeriesFailure, signal: signals.stoppedBySignal)
+                      runFailure: runFailure, timeSeriesFailure: collected.timeSeriesFailure, timeline: collected.timeline,
+                      signal: signals.stoppedBySignal)
     }
 
     /// Checks every output path before any load is sent; opens the JSONL file for appending and
     /// the spool the `--output` records go to.
     private func openOutputs() throws -> (responses: Int32?, spool: RawResultsSpool?) {
-        for (flag, path) in [("--output", configuration.outputPath), ("--csv", configuration.csvPath)] {
+        for (flag, path) in [("--output", configuration.outputPath), ("--csv", configuration.csvPath),
+                             ("--report", configuration.reportPath)] {
             guard let path else { continue }
             do { try FileOutput.checkWritable(path) } catch {
                 throw ConfigurationError("cannot write \(flag) \(path): \(error). Choose a writable path.")
@@ -109,8 +111,9 @@ struct LoadTest {
 
     /// `writeFailure` was shown when it happened; `runFailure` is shown after the results.
     private func report(_ summary: RunSummary, spool: RawResultsSpool?, outputFailure: String?, writeFailure: String?, runFailure: String?,
-                        timeSeriesFailure: String?, signal: Int32?) -> Int32 {
-        console.out(ConsoleReport.results(summary) + ConsoleReport.afterBlock(summary))
+                        timeSeriesFailure: String?, timeline: [HTMLReport.TimePoint], signal: Int32?) -> Int32 {
+        let block = ConsoleReport.results(summary) + ConsoleReport.afterBlock(summary)
+        console.out(block)
         var saved: [String] = []
         var failures: [String] = [writeFailure, runFailure, timeSeriesFailure].compactMap { $0 }
         if let path = configuration.outputPath, let spool {
@@ -129,6 +132,19 @@ struct LoadTest {
                 saved.append("Summary row appended to: \(path)")
             } catch {
                 failures.append("writing --csv \(path) failed: \(error)")
+            }
+        }
+        if let path = configuration.reportPath {
+            let report = HTMLReport(
+                title: "stress-test-db: \(configuration.virtualUsers) VUs against \(configuration.requestURL)",
+                consoleText: console.scrub(block), keyFigures: HTMLReport.keyFigures(summary.statistics),
+                latency: summary.statistics.latencies,
+                streaming: configuration.streaming ? summary.statistics.streaming : nil, timeline: timeline)
+            do {
+                try FileOutput.write(path, contents: report.html, append: false)
+                saved.append("Report written to: \(path)")
+            } catch {
+                failures.append("writing --report \(path) failed: \(error)")
             }
         }
         if let path = configuration.responsesPath, writeFailure == nil {

@@ -27,7 +27,7 @@ struct Sweep {
         let console = Console(secrets: base.secrets)
         let responses: Int32?
         do {
-            for (flag, path) in [("--output", base.outputPath), ("--csv", base.csvPath)] {
+            for (flag, path) in [("--output", base.outputPath), ("--csv", base.csvPath), ("--report", base.reportPath)] {
                 guard let path else { continue }
                 do { try FileOutput.checkWritable(path) } catch {
                     throw ConfigurationError("cannot write \(flag) \(path): \(error). Choose a writable path.")
@@ -115,6 +115,23 @@ struct Sweep {
                 failures.append("writing --output \(path) failed: \(error)")
             }
         }
+        if let path = base.reportPath {
+            let report = HTMLReport(
+                title: "stress-test-db sweep against \(base.requestURL)",
+                consoleText: SweepReport.table(steps, byRate: byRate) + SweepReport.verdict(capacity: capacity, steps: steps, levels: levels, byRate: byRate),
+                keyFigures: capacity.map { HTMLReport.keyFigures($0.summary.statistics) } ?? [], latency: nil, streaming: nil,
+                sweep: steps.map { step in
+                    HTMLReport.SweepPoint(level: step.level, rps: step.summary.wallSeconds > 0 ? Double(step.summary.statistics.total) / step.summary.wallSeconds : 0,
+                                          p95: step.summary.statistics.latencySummary()?.p95, passed: step.passed)
+                },
+                sweepByRate: byRate, sweepCapacity: capacity?.level, sweepP95Limit: maxP95)
+            do {
+                try FileOutput.write(path, contents: report.html, append: false)
+                console.out("Report written to: \(path)\n")
+            } catch {
+                failures.append("writing --report \(path) failed: \(error)")
+            }
+        }
         for failure in failures { console.error(failure) }
         if let signal = signals.stoppedBySignal { return 128 + signal }
         return failures.isEmpty ? 0 : 1
@@ -127,6 +144,8 @@ struct Sweep {
         configuration.warmupSeconds = warmupSeconds
         configuration.outputPath = nil
         configuration.csvPath = nil
+        configuration.reportPath = nil
+        configuration.intervalSeconds = nil
         configuration.readinessCheck = false
         if byRate {
             configuration.plan = .open(rate: .fixed(requestsPerSecond: level), arrival: .constant, seed: 1)

@@ -6,6 +6,8 @@ final class TimeSeriesOutput {
     private var series: TimeSeries
     private let descriptor: Int32?
     private let path: String?
+    var points: [HTMLReport.TimePoint] { series.points }
+
     /// Why a line could not be written, if one could not (shown after the results).
     private(set) var failure: String?
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every latency, exactly, for the first `exactLimit` requests; past that, counts per whole
 /// microsecond, so a long soak does not grow memory by 8 bytes a request. Min, max, mean and
 /// stdev stay exact throughout; median and percentiles become exact to the microsecond.
@@ -93,5 +95,21 @@ struct LatencySummary: Equatable {
         } else {
             stdev = 0
         }
+    }
+}
+
+extension LatencyDistribution {
+    /// Counts in log-spaced bins (`perDecade` a decade), as (bin's geometric centre, count): the
+    /// report's histogram, from the exact values or the microsecond counts alike.
+    func logHistogram(perDecade: Int = 10) -> [(x: Double, y: Double)] {
+        guard count > 0 else { return [] }
+        var bins: [Int: Int] = [:]
+        func bin(_ value: Double) -> Int { Int((log10(Swift.max(value, 0.001)) * Double(perDecade)).rounded(.down)) }
+        if let counts = microsecondCounts {
+            for (microseconds, n) in counts { bins[bin(Double(microseconds) / 1000), default: 0] += n }
+        } else {
+            for value in exact { bins[bin(value), default: 0] += 1 }
+        }
+        return bins.keys.sorted().map { (pow(10, (Double($0) + 0.5) / Double(perDecade)), Double(bins[$0]!)) }
     }
 }

@@ -25,6 +25,8 @@ struct TimeSeries {
     private var connectionsBefore = 0
     /// Each written interval's end, p95 and error rate, for the drift verdict (three numbers each).
     private(set) var history: [(t: Double, p95: Double?, errorRate: Double?)] = []
+    /// Each written interval's figures for the HTML report's charts (a few numbers an interval).
+    private(set) var points: [HTMLReport.TimePoint] = []
 
     init(intervalSeconds: Double, streaming: Bool) {
         self.intervalSeconds = intervalSeconds
@@ -66,6 +68,9 @@ struct TimeSeries {
         let latency = LatencySummary(interval.latencies)
         let failed = interval.requests - interval.successful
         history.append((end, latency?.p95, interval.requests == 0 ? nil : Double(failed) / Double(interval.requests) * 100))
+        points.append(HTMLReport.TimePoint(t: end, p50: latency?.median, p95: latency?.p95, p99: latency?.p99,
+                                           rps: span > 0 ? Double(interval.requests) / span : 0, failed: failed,
+                                           ttftP95: LatencySummary(interval.timesToFirstToken)?.p95))
         let opened = gauges.connectionsOpened.map { total -> Int in
             defer { connectionsBefore = total }
             return total - connectionsBefore
