@@ -2,8 +2,9 @@
 import argparse, datetime, json, os, platform, re, shutil, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from benchlib import Nginx, PacedSSEServer, aiohttp_client, curl_multi_reference, hey, stdb, timed, wrk  # noqa: E402
+from benchlib import Nginx, aiohttp_client, curl_multi_reference, hey, stdb, wrk  # noqa: E402
 from lambsim import LambSim  # noqa: E402
+from bench_streaming import compile_c, streaming  # noqa: E402
 
 
 def main():
@@ -11,13 +12,15 @@ def main():
     parser.add_argument("--bin", required=True)
     parser.add_argument("--baseline-bin", help="another build's bin folder, measured beside this one (before/after)")
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--series-minutes", type=float, default=10, help="length of each time-series soak run")
     parser.add_argument("--quick", action="store_true", help="skip the 5-minute soak")
-    parser.add_argument("--only", default="throughput,lambsim,latency,scale,rate,streaming,soak",
+    parser.add_argument("--only", default="throughput,lambsim,latency,scale,rate,streaming,soak,series",
                         help="comma-separated sections to run (default: all)")
     args = parser.parse_args()
     sections = set(args.only.split(","))
     if args.quick:
         sections.discard("soak")
+        sections.discard("series")
     secs = args.seconds
     lines = []
 
@@ -45,6 +48,8 @@ def main():
             streaming(args, folder, say)
         if "soak" in sections:
             soak(args, say)
+        if "series" in sections:
+            series_soak(args, folder, say)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -53,14 +58,6 @@ def main():
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
     print(f"Written to {path}")
-
-
-def compile_c(folder, source, libraries):
-    """Builds one of scripts/*.c into the bench's temporary folder; None when gcc cannot."""
-    program = os.path.join(folder, source[:-2])
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), source)
-    built = subprocess.run(["gcc", "-O2", "-o", program, path] + libraries, capture_output=True, text=True)
-    return program if built.returncode == 0 else None
 
 
 def throughput(args, secs, folder, say):
@@ -197,55 +194,41 @@ def open_model(args, folder, say):
     say()
 
 
-def streaming(args, folder, say):
-    """TTFT/ITL accuracy at 1,000 streams against a server with exact pacing (scripts/bench_sse_server.c,
-    one C thread on a timer heap, at real-time priority so the clients cannot starve it on two cores:
-    peers/README.md), beside an aiohttp SSE client written like the LLM benchmarks'; CPU per chunk
-    (with --response-max-chars 1, so the per-record JSON of a 2 KB stream is not what is measured);
-    memory per stream at 2,500 and 5,000 streams."""
-    program = compile_c(folder, "bench_sse_server.c", [])
-    if not program:
-        say("## Streaming: skipped (gcc could not build scripts/bench_sse_server.c)")
-        return
-    prefix = ("chrt", "-f", "10") if shutil.which("chrt") and os.geteuid() == 0 else ()
-    pacing = (150, 20, 30)
-    say("## Streaming: a paced server at TTFT 150 ms, ITL 20 ms, 30 tokens" + (" (chrt -f 10)" if prefix else ""))
+def series_soak(args, folder, say):
+    """A soak at 200 VUs with --timeseries --interval 1 --report, beside the same run without them:
+    RSS at minute 1 and at the end, and the throughput cost of the time series. Requests are counted
+    by lamb-sim itself (/stats received), the same way for both runs."""
+    minutes = args.series_minutes
+    seconds = int(minutes * 60)
+    say(f"## Time-series soak: 200 VUs for {minutes:g} min, lamb-sim at 20 ms (SQLite off)")
     say()
-    say("| client | streams | requests | TTFT median ms | TTFT p99 ms | ITL median ms | ITL p99 ms | CPU µs/chunk | peak RSS MB |")
-    say("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for streams, requests in ((1, 20), (1000, 3000)):
-        with PacedSSEServer(program, *pacing, prefix=prefix) as server:
-            r = stdb(args.bin, server.url, streams, requests=requests,
-                     extra=["--stream", "--timeout", "120", "--response-max-chars", "1", "--endpoint-path", "/v1/chat/completions"])
-        s = r["statistics"]["streaming"]
-        chunks = max(s["output_tokens"], 1)
-        say(f"| stress-test-db | {streams} | {r['total']:,} | {s['ttft_ms']['median']:.2f} | {s['ttft_ms']['p99']:.2f} | "
-            f"{s['itl_ms']['median']:.2f} | {s['itl_ms']['p99']:.2f} | {r['cpu'] / chunks * 1e6:.2f} | {r['rss']:.0f} |")
-        with PacedSSEServer(program, *pacing, prefix=prefix) as server:
-            a = aiohttp_sse(server.url, streams, requests)
-        if a:
-            say(f"| aiohttp SSE client | {streams} | {a['requests']:,} | {a['ttft_median']:.2f} | {a['ttft_p99']:.2f} | "
-                f"{a['itl_median']:.2f} | {a['itl_p99']:.2f} | {a['cpu'] / max(a['chunks'], 1) * 1e6:.2f} | {a['rss']:.0f} |")
+    say("| run | requests | req/s | RSS at 1 min MB | RSS at the end MB | growth |")
+    say("|---|---:|---:|---:|---:|---:|")
+    rates = {}
+    for name, extra in (("--timeseries --interval 1 --report", ["--timeseries", os.path.join(folder, "series.jsonl"),
+                                                                "--interval", "1", "--report", os.path.join(folder, "series.html")]),
+                        ("without them", [])):
+        with LambSim(os.path.join(args.bin, "lamb-sim"), "--no-db", "--latency-ms", "20") as sim:
+            env = dict(os.environ, API_BASE_URL=sim.url, JWT_TOKEN="bench-token", ASSISTANT_ID="1")
+            proc = subprocess.Popen([os.path.join(args.bin, "stress-test-db"), "--vus", "200", "--duration", str(seconds),
+                                     "--no-check", "--no-progress"] + extra, env=env, stdout=subprocess.DEVNULL)
+            start = time.monotonic()
+            samples = {}
+            for mark in (60, seconds - 5):
+                time.sleep(max(0, start + mark - time.monotonic()))
+                with open(f"/proc/{proc.pid}/status") as f:
+                    samples[mark] = int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024
+            proc.wait(timeout=300)
+            elapsed = time.monotonic() - start
+            import urllib.request
+            received = json.load(urllib.request.urlopen(sim.url + "/stats"))["received"]
+        rates[name] = received / seconds
+        growth = (samples[seconds - 5] - samples[60]) / samples[60] * 100
+        say(f"| {name} | {received:,} | {received / seconds:,.0f} | {samples[60]:.1f} | {samples[seconds - 5]:.1f} | {growth:+.1f}% |")
     say()
-    for streams in (2500, 5000):
-        with PacedSSEServer(program, *pacing, prefix=prefix) as server:
-            r = stdb(args.bin, server.url, streams, requests=2 * streams,
-                     extra=["--stream", "--timeout", "300", "--response-max-chars", "1", "--endpoint-path", "/v1/chat/completions"])
-        say(f"{streams:,} streams, {2 * streams:,} requests: {r['total']:,} records, {r['failed']} failed "
-            f"({r['errors'] or 'none'}), peak RSS {r['rss']:.0f} MB ({r['rss'] * 1024 / streams:.1f} KB per stream), "
-            f"TTFT median {r['statistics']['streaming']['ttft_ms']['median']:.1f} ms")
+    cost = 1 - rates["--timeseries --interval 1 --report"] / rates["without them"]
+    say(f"Throughput cost of the time series and report: {cost:+.2%} (goal < 2%); RSS growth goal within 5%.")
     say()
-
-
-def aiohttp_sse(url, streams, requests):
-    try:
-        import aiohttp  # noqa: F401
-    except ImportError:
-        return None
-    here = os.path.dirname(os.path.abspath(__file__))
-    out, cpu, rss, _ = timed([sys.executable, os.path.join(here, "bench_aiohttp_sse.py"), url + "/v1/chat/completions",
-                              "bench-token", str(streams), str(requests)])
-    return dict(json.loads(out.strip().splitlines()[-1]), cpu=cpu, rss=rss)
 
 
 def soak(args, say):

@@ -34,12 +34,12 @@ struct ArrivalSchedule: Equatable {
 
 /// SplitMix64 (Steele, Lea and Flood): a small, fast, seedable generator, so that a Poisson schedule
 /// repeats exactly from its `--seed`. Swift's own generator cannot be seeded.
-struct SplitMix64: RandomNumberGenerator, Equatable {
+public struct SplitMix64: RandomNumberGenerator, Equatable, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -48,5 +48,5 @@ struct SplitMix64: RandomNumberGenerator, Equatable {
     }
 
     /// Uniform in [0, 1), 53 random bits.
-    mutating func nextUnitInterval() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func nextUnitInterval() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }

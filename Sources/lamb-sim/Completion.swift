@@ -4,6 +4,10 @@ import Foundation
 struct ChatRequest: Equatable {
     var messages: [[String: String]]
     var stream: Bool
+    /// `"persist_chat": false`: LAMB skips its chat writes.
+    var persist = true
+    /// `"model"`: `/v1/chat/completions` needs `lamb_assistant.<id>`.
+    var model: String?
 
     enum ParseError: Error, Equatable {
         case notJSON
@@ -21,7 +25,8 @@ struct ChatRequest: Equatable {
             return entry.compactMapValues { $0 as? String }
         }
         guard messages.count == raw.count else { throw ParseError.noMessages }
-        return ChatRequest(messages: messages, stream: (object["stream"] as? Bool) ?? false)
+        return ChatRequest(messages: messages, stream: (object["stream"] as? Bool) ?? false,
+                           persist: (object["persist_chat"] as? Bool) ?? true, model: object["model"] as? String)
     }
 
     var prompt: String { messages.last?["content"] ?? "" }

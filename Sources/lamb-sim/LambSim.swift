@@ -37,6 +37,9 @@ struct LambSim: AsyncParsableCommand {
     @Option(help: "Bearer token the server accepts.")
     var token = "sim-token"
 
+    @Option(help: "Bearer key /v1/chat/completions accepts (LAMB's API key; the body's model is lamb_assistant.<id>).")
+    var apiKey = "sim-api-key"
+
     @Flag(help: "Accept chat requests without a bearer token (for --no-auth runs).")
     var allowAnonymous = false
 
@@ -141,7 +144,7 @@ struct LambSim: AsyncParsableCommand {
             store = try ChatStore(path: path, connections: connections)
         }
         let settings = SimSettings(
-            token: token, allowAnonymous: allowAnonymous, email: email, password: password,
+            token: token, apiKey: apiKey, allowAnonymous: allowAnonymous, email: email, password: password,
             assistantIDs: Set(assistants.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }),
             model: model, embeddingsModel: embeddingsModel,
             latencyMilliseconds: parseLatency(latencyMs)!,

@@ -18,6 +18,8 @@ struct SimContext: RequestContext {
 /// Everything the server is told at start.
 struct SimSettings: Sendable {
     var token: String
+    /// The bearer key of the OpenAI-compatible `/v1/chat/completions` (LAMB's API key, not a user JWT).
+    var apiKey = "sim-api-key"
     var allowAnonymous: Bool
     var email: String
     var password: String
@@ -53,7 +55,8 @@ struct SimServer: Sendable {
             try await chat(request, context: context, assistantID: context.parameters.get("id") ?? "")
         }
         router.post("/v1/chat/completions") { request, context in
-            try await chat(request, context: context, assistantID: settings.assistantIDs.sorted().first ?? "1")
+            // LAMB's OpenAI-compatible endpoint: the assistant comes from "model": "lamb_assistant.<id>".
+            try await chat(request, context: context, assistantID: nil)
         }
         router.post("/creator/login") { request, _ in
             var request = request
@@ -85,7 +88,7 @@ struct SimServer: Sendable {
         jsonResponse(.unauthorized, #"{"detail":"Invalid or missing authentication token"}"#)
     }
 
-    private func chat(_ request: Request, context: SimContext, assistantID: String) async throws -> Response {
+    private func chat(_ request: Request, context: SimContext, assistantID: String?) async throws -> Response {
         // Counted before any check or fault: what the clients actually sent.
         stats.received.increment()
         let started = ContinuousClock.now
@@ -104,13 +107,11 @@ struct SimServer: Sendable {
     }
 
     /// The response, and whether it completed LAMB's whole request path (a real answer).
-    private func answer(_ request: Request, context: SimContext, assistantID: String) async throws -> (Response, Bool) {
+    private func answer(_ request: Request, context: SimContext, assistantID path: String?) async throws -> (Response, Bool) {
         let failed = { (response: Response) in (response, false) }
-        guard authorised(request) || (settings.allowAnonymous && request.headers[.authorization] == nil) else {
+        let key = path == nil ? settings.apiKey : settings.token
+        guard request.headers[.authorization] == "Bearer \(key)" || (settings.allowAnonymous && request.headers[.authorization] == nil) else {
             return failed(unauthorised())
-        }
-        guard settings.assistantIDs.contains(assistantID) else {
-            return failed(jsonResponse(.notFound, #"{"detail":"Assistant not found"}"#))
         }
         var request = request
         let buffer = try await request.collectBody(upTo: 4 * 1024 * 1024)
@@ -121,6 +122,18 @@ struct SimServer: Sendable {
             return failed(jsonResponse(.badRequest, #"{"detail":"Request body must be a JSON object"}"#))
         } catch {
             return failed(jsonResponse(.badRequest, #"{"detail":"messages is required"}"#))
+        }
+        let prefix = "lamb_assistant."
+        let assistantID: String
+        if let path {
+            assistantID = path
+        } else if let model = chatRequest.model, model.hasPrefix(prefix) {
+            assistantID = String(model.dropFirst(prefix.count))
+        } else {
+            return failed(jsonResponse(.badRequest, #"{"detail":"model must be lamb_assistant.<id>"}"#))
+        }
+        guard settings.assistantIDs.contains(assistantID) else {
+            return failed(jsonResponse(.notFound, #"{"detail":"Assistant not found"}"#))
         }
 
         let fault = settings.faults.isEmpty ? .none
@@ -160,6 +173,7 @@ struct SimServer: Sendable {
         }
 
         var chatID: Int64?
+        let store = chatRequest.persist ? self.store : nil
         if let store {
             do {
                 chatID = try await store.openChat(assistantID: assistantID, prompt: chatRequest.prompt)

@@ -30,7 +30,12 @@ final class LambSimServerTests: XCTestCase {
         XCTAssertEqual(chat(server, path: "/creator/assistant/9/chat/completions").statusCode, 404)
         XCTAssertEqual(chat(server, body: Array("{nope".utf8)).statusCode, 400)
         XCTAssertEqual(chat(server, body: Array(#"{"stream":true}"#.utf8)).statusCode, 400)
-        XCTAssertEqual(chat(server, path: "/v1/chat/completions").statusCode, 200)
+        // LAMB's OpenAI-compatible endpoint: its API key (not a user token) and "model": "lamb_assistant.<id>".
+        let withModel = Array(#"{"messages":[{"role":"user","content":"Hi"}],"model":"lamb_assistant.1"}"#.utf8)
+        XCTAssertEqual(chat(server, path: "/v1/chat/completions", body: withModel).statusCode, 401, "a user token is not the API key")
+        XCTAssertEqual(chat(server, path: "/v1/chat/completions", headers: ["Authorization: Bearer sim-api-key"], body: withModel).statusCode, 200)
+        XCTAssertEqual(chat(server, path: "/v1/chat/completions", headers: ["Authorization: Bearer sim-api-key"]).statusCode, 400,
+                       "no model")
     }
 
     func testStreaming() throws {

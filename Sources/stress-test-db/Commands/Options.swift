@@ -20,6 +20,10 @@ struct LoadOptions: ParsableArguments {
     var asyncRunner = false
     @Flag(help: "Use the URLSession runner instead (for comparison with the default).")
     var sync = false
+    @Flag(help: "Add \"persist_chat\": false to the body: LAMB skips its chat writes (compare with and without for the database's share).")
+    var noPersist = false
+    @Option(help: ArgumentHelp("Add \"model\": NAME to the body (LAMB's /v1/chat/completions needs lamb_assistant.<id>).", valueName: "NAME"))
+    var model: String?
     @Flag(help: "Ask for a streamed answer (\"stream\": true) and measure time to first token, inter-token latency, time per output token.")
     var stream = false
     @Option(help: ArgumentHelp("Open model: start requests at this rate, whatever the server does; latency counts from each request's scheduled time.", valueName: "REQ/S"))

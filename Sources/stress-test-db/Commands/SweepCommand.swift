@@ -60,9 +60,6 @@ struct SweepCommand: ParsableCommand {
         guard levels.refine >= 0 else { throw ValidationError("--refine must be 0 or more.") }
         guard levels.timeout > 0, levels.timeout.isFinite else { throw ValidationError("--timeout must be positive.") }
         if let maxP95 = levels.maxP95, !(maxP95 > 0) { throw ValidationError("--max-p95 must be a positive number of ms.") }
-        if output.timeseries != nil || output.interval != nil {
-            throw ValidationError("--timeseries and --interval are not available with sweep yet; run a level on its own for a time series.")
-        }
     }
 
     func plannedLevels() throws -> [Double] {

@@ -18,7 +18,7 @@ extension Configuration {
         try checkTLS(options, readFile: readFile)
         let load = options.load, output = options.output
         let shape = loadShape(load)
-        return Configuration(
+        var configuration = Configuration(
             baseURL: target.baseURL, assistantID: target.assistantID, token: target.token, requestURL: target.requestURL,
             virtualUsers: shape.virtualUsers, plan: shape.plan, thresholds: try load.thresholds.map(Threshold.parse),
             streaming: load.stream, serviceLevel: try output.slo.map { try ServiceLevel.parse($0, streaming: load.stream) },
@@ -37,6 +37,9 @@ extension Configuration {
             embeddingsConfigURL: settings["EMBEDDINGS_CONFIG_URL"] ?? settings["KB_EMBEDDINGS_CONFIG_URL"],
             embeddingsConfigToken: settings.embeddingsToken ?? target.token,
             envFilesRead: settings.filesRead)
+        configuration.model = load.model
+        configuration.persistChat = !load.noPersist
+        return configuration
     }
 
     /// The environment with the `.env` files merged in, in SPEC section 1's order.

@@ -19,6 +19,9 @@ struct Configuration {
     var thresholds: [Threshold]
     /// `--stream`: ask for Server-Sent Events and measure TTFT, ITL, TPOT.
     var streaming: Bool
+    /// `--model` and `--no-persist`: extra members of the body.
+    var model: String? = nil
+    var persistChat = true
     var serviceLevel: ServiceLevel?
     /// `--timeseries` (nil: no file) and the interval; `intervalSeconds` is nil when neither flag was given.
     var timeSeriesPath: String?
@@ -52,7 +55,10 @@ struct Configuration {
     /// `{"messages": [{"role": "user", "content": "<prompt>"}], "stream": false}` (true with `--stream`),
     /// as Python's json.dumps writes it.
     var requestBody: String {
-        #"{"messages": [{"role": "user", "content": \#(JSONText.string(prompt))}], "stream": \#(streaming)}"#
+        var body = #"{"messages": [{"role": "user", "content": \#(JSONText.string(prompt))}], "stream": \#(streaming)"#
+        if let model { body += #", "model": \#(JSONText.string(model))"# }
+        if !persistChat { body += #", "persist_chat": false"# }
+        return body + "}"
     }
 
     var requestHeaders: [String] {

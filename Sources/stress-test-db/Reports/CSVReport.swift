@@ -13,6 +13,11 @@ enum CSVReport {
 
     static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\r\n" }
 
+    /// Appends the run's row to the file at `path` (a header first when the file is new or empty).
+    static func appendRow(_ summary: RunSummary, to path: String) throws {
+        try FileOutput.write(path, contents: append(summary, existing: try FileOutput.read(path)), append: true)
+    }
+
     /// `Timeout(12); 500(3)`: failure kinds and non-2xx statuses, first seen first.
     static func errorColumn(_ statistics: Statistics) -> String {
         statistics.problems.entries.map { "\($0.key)(\($0.count))" }.joined(separator: "; ")

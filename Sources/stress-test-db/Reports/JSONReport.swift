@@ -1,8 +1,10 @@
+import CurlEngine
+
 /// The `--output` document: metadata, statistics, and every record. The records are rendered as
 /// they arrive (`element`) and the document is put together at the end: `head`, elements, `tail`.
 enum JSONReport {
-    static func document(_ summary: RunSummary, records: [ResponseRecord]) -> String {
-        head(summary) + records.enumerated().map { element($1, first: $0 == 0) }.joined() + tail(count: records.count)
+    static func document(_ summary: RunSummary, records: [ResponseRecord], writtenAtMicroseconds: Int64 = wallClockMicroseconds()) -> String {
+        head(summary, writtenAtMicroseconds: writtenAtMicroseconds) + records.enumerated().map { element($1, first: $0 == 0) }.joined() + tail(count: records.count)
     }
 
     /// One `raw_results` element as it stands in the document, with what separates it from the one before.
@@ -13,11 +15,12 @@ enum JSONReport {
     static func tail(count: Int) -> String { count == 0 ? "]\n}\n" : "\n  ]\n}\n" }
 
     /// Everything up to and including `"raw_results": [`.
-    static func head(_ summary: RunSummary) -> String {
+    /// `metadata.timestamp` is when the file is written, as the Python tool writes it.
+    static func head(_ summary: RunSummary, writtenAtMicroseconds: Int64 = wallClockMicroseconds()) -> String {
         let configuration = summary.configuration
         let document: JSONValue = .object([
             ("metadata", .object([
-                ("timestamp", .string(isoTimestamp(microseconds: summary.startedAtMicroseconds))),
+                ("timestamp", .string(isoTimestamp(microseconds: writtenAtMicroseconds))),
                 ("api_url", .string(configuration.baseURL)),
                 ("assistant_id", .string(configuration.assistantID)),
                 ("vus", .int(configuration.virtualUsers)),

@@ -1,3 +1,4 @@
+import CurlEngine
 import Foundation
 
 /// The `raw_results` of the `--output` document, rendered as records arrive and kept in an unlinked
@@ -29,11 +30,11 @@ final class RawResultsSpool {
     }
 
     /// The whole document into `path`: head, the spooled records, tail.
-    func writeDocument(_ summary: RunSummary, to path: String) throws {
+    func writeDocument(_ summary: RunSummary, to path: String, writtenAtMicroseconds: Int64 = wallClockMicroseconds()) throws {
         let out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard out >= 0 else { throw FileOutput.FileError(description: String(cString: strerror(errno))) }
         defer { close(out) }
-        try FileOutput.writeAll(out, Array(JSONReport.head(summary).utf8))
+        try FileOutput.writeAll(out, Array(JSONReport.head(summary, writtenAtMicroseconds: writtenAtMicroseconds).utf8))
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw FileOutput.FileError(description: String(cString: strerror(errno))) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {

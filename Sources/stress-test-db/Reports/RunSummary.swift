@@ -17,4 +17,6 @@ struct RunSummary {
     var thresholdFailed: Bool { thresholds.contains { !$0.passed } }
 
     var highErrorRate: Bool { statistics.errorRatePercent > 5 }
+    /// Records per second of the run's wall time.
+    var requestsPerSecond: Double { wallSeconds > 0 ? Double(statistics.total) / wallSeconds : 0 }
 }

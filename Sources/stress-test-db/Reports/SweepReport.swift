@@ -17,7 +17,7 @@ enum SweepReport {
         for step in steps {
             let statistics = step.summary.statistics
             let latency = statistics.latencySummary()
-            let rps = step.summary.wallSeconds > 0 ? Double(statistics.total) / step.summary.wallSeconds : 0
+            let rps = step.summary.requestsPerSecond
             func number(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "-" }
             lines.append(row([JSONText.integerOrNumber(step.level), number(rps), number(latency?.median), number(latency?.p95),
                               number(latency?.p99), number(statistics.errorRatePercent), step.passed ? "pass" : "fail"]))
@@ -33,7 +33,7 @@ enum SweepReport {
             return "All levels passed (capacity above \(levelText(top, byRate: byRate)))"
         }
         let statistics = capacity.summary.statistics
-        let rps = capacity.summary.wallSeconds > 0 ? Double(statistics.total) / capacity.summary.wallSeconds : 0
+        let rps = capacity.summary.requestsPerSecond
         return String(format: "Max sustainable: %@ (%.2f req/s, p95 %.2f ms, %.2f%% errors)", levelText(capacity.level, byRate: byRate),
                       rps, statistics.latencySummary()?.p95 ?? 0, statistics.errorRatePercent)
     }
@@ -42,8 +42,7 @@ enum SweepReport {
                          stepSeconds: Double, warmupSeconds: Double) -> String {
         let key = byRate ? "rate" : "vus"
         let capacityValue: JSONValue = capacity.map { step in
-            let rps = step.summary.wallSeconds > 0 ? Double(step.summary.statistics.total) / step.summary.wallSeconds : 0
-            return .object([(key, .wholeOrNumber(step.level)), ("rps", .number(rps)),
+            .object([(key, .wholeOrNumber(step.level)), ("rps", .number(step.summary.requestsPerSecond)),
                             ("p95_ms", step.summary.statistics.latencySummary().map { .number($0.p95) } ?? .null)])
         } ?? .null
         let document: JSONValue = .object([

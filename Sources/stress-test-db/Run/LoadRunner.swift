@@ -23,6 +23,24 @@ extension CurlEngine: LoadRunner {
 }
 
 extension Configuration {
+    /// The runner `--async`/`--sync` chose, for this configuration.
+    func makeRunner() throws -> any LoadRunner {
+        switch runner {
+        case .curl: return try CurlEngine(configuration: engineConfiguration)
+        case .urlSession: return URLSessionRunner(configuration: engineConfiguration)
+        }
+    }
+
+    /// Every output written at the end is checked before any load is sent.
+    func checkOutputPaths() throws {
+        for (flag, path) in [("--output", outputPath), ("--csv", csvPath), ("--report", reportPath)] {
+            guard let path else { continue }
+            do { try FileOutput.checkWritable(path) } catch {
+                throw ConfigurationError("cannot write \(flag) \(path): \(error). Choose a writable path.")
+            }
+        }
+    }
+
     var engineConfiguration: EngineConfiguration {
         EngineConfiguration(
             url: requestURL, method: "POST", headers: requestHeaders, body: Array(requestBody.utf8),

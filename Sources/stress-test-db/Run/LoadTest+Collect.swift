@@ -14,7 +14,10 @@ extension LoadTest {
     }
 
     /// Runs the load and turns every result into a record: statistics, the JSONL line, the progress line.
-    func collect(from runner: LoadRunner, responses: Int32?, spool: RawResultsSpool?, timeSeries: TimeSeriesOutput?) -> Collected {
+    /// `finishSeries`: write the time series' last, partial line and judge the drift (a sweep does
+    /// that once, after its last level).
+    func collect(from runner: LoadRunner, responses: Int32?, spool: RawResultsSpool?, timeSeries: TimeSeriesOutput?,
+                 finishSeries: Bool = true) -> Collected {
         var collected = Collected(statistics: Statistics(serviceLevel: configuration.serviceLevel))
         var progress = ProgressLine(
             requestLimit: configuration.requestLimit, durationSeconds: configuration.durationSeconds,
@@ -23,8 +26,13 @@ extension LoadTest {
         let start = monotonicNanoseconds()
         let startMicroseconds = wallClockMicroseconds()
         func gauges(_ elapsed: Double, completed: Int) -> TimeSeries.Gauges {
-            TimeSeries.Gauges(target: configuration.plan.target(atSeconds: elapsed), inFlight: max(0, runner.requestsStarted - completed),
-                              connectionsOpened: runner.connectionsOpened)
+            TimeSeries.Gauges(target: configuration.plan.target(atSeconds: elapsed) ?? Double(configuration.virtualUsers),
+                              inFlight: max(0, runner.requestsStarted - completed), connectionsOpened: runner.connectionsOpened)
+        }
+        timeSeries?.begin(at: startMicroseconds)
+        /// Seconds on the time series' clock (a sweep's runs share one).
+        func seriesSeconds(_ microseconds: Int64) -> Double {
+            Double(microseconds - (timeSeries?.originMicroseconds ?? startMicroseconds)) / 1e6
         }
         runner.start()
         while true {
@@ -41,7 +49,8 @@ extension LoadTest {
                     if responses != nil && collected.writeFailure == nil { lines += record.jsonLine }
                     if spool != nil { kept.append(record) }
                     if let timeSeries {
-                        timeSeries.add(record, at: seconds, gauges: gauges(seconds, completed: collected.statistics.total))
+                        timeSeries.add(record, at: seriesSeconds(record.completedAtMicroseconds),
+                                       gauges: gauges(seconds, completed: collected.statistics.total))
                     }
                 }
                 if let spool, collected.outputFailure == nil {
@@ -61,7 +70,7 @@ extension LoadTest {
             }
             // An interval's line waits 50 ms past its end for records still on their way from the loop.
             let now = Double(monotonicNanoseconds() - start) / 1e9
-            timeSeries?.advance(to: now - 0.05, gauges: gauges(now, completed: collected.statistics.total))
+            timeSeries?.advance(to: seriesSeconds(wallClockMicroseconds()) - 0.05, gauges: gauges(now, completed: collected.statistics.total))
             if configuration.progress {
                 let elapsed = Double(monotonicNanoseconds() - start) / 1e9
                 if let line = progress.update(elapsed: elapsed, completed: collected.statistics.total,
@@ -71,9 +80,9 @@ extension LoadTest {
             }
         }
         if configuration.progress && progress.isTerminal && progress.lastShown > 0 { console.err("\r\u{1B}[2K") }
-        if let timeSeries {
+        if let timeSeries, finishSeries {
             let end = Double(monotonicNanoseconds() - start) / 1e9
-            collected.drift = timeSeries.finish(at: end, gauges: gauges(end, completed: collected.statistics.total))
+            collected.drift = timeSeries.finish(at: seriesSeconds(wallClockMicroseconds()), gauges: gauges(end, completed: collected.statistics.total))
             collected.timeSeriesFailure = timeSeries.failure
             collected.timeline = timeSeries.points
         }

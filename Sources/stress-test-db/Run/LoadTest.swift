@@ -53,13 +53,8 @@ struct LoadTest {
         }
         let embeddingModel = configuration.csvPath == nil ? "" : EmbeddingsDiscovery.discover(configuration, log: verbose)
 
-        let runner: LoadRunner
-        do {
-            switch configuration.runner {
-            case .curl: runner = try CurlEngine(configuration: configuration.engineConfiguration)
-            case .urlSession: runner = URLSessionRunner(configuration: configuration.engineConfiguration)
-            }
-        } catch {
+        let runner: any LoadRunner
+        do { runner = try configuration.makeRunner() } catch {
             console.error("\(error)")
             return 1
         }
@@ -90,13 +85,7 @@ struct LoadTest {
     /// Checks every output path before any load is sent; opens the JSONL file for appending and
     /// the spool the `--output` records go to.
     private func openOutputs() throws -> (responses: Int32?, spool: RawResultsSpool?) {
-        for (flag, path) in [("--output", configuration.outputPath), ("--csv", configuration.csvPath),
-                             ("--report", configuration.reportPath)] {
-            guard let path else { continue }
-            do { try FileOutput.checkWritable(path) } catch {
-                throw ConfigurationError("cannot write \(flag) \(path): \(error). Choose a writable path.")
-            }
-        }
+        try configuration.checkOutputPaths()
         var spool: RawResultsSpool?
         if let path = configuration.outputPath {
             do { spool = try RawResultsSpool(beside: path) } catch {
@@ -127,8 +116,7 @@ struct LoadTest {
         }
         if let path = configuration.csvPath {
             do {
-                let existing = try FileOutput.read(path)
-                try FileOutput.write(path, contents: CSVReport.append(summary, existing: existing), append: true)
+                try CSVReport.appendRow(summary, to: path)
                 saved.append("Summary row appended to: \(path)")
             } catch {
                 failures.append("writing --csv \(path) failed: \(error)")

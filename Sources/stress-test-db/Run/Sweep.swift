@@ -27,12 +27,7 @@ struct Sweep {
         let console = Console(secrets: base.secrets)
         let responses: Int32?
         do {
-            for (flag, path) in [("--output", base.outputPath), ("--csv", base.csvPath), ("--report", base.reportPath)] {
-                guard let path else { continue }
-                do { try FileOutput.checkWritable(path) } catch {
-                    throw ConfigurationError("cannot write \(flag) \(path): \(error). Choose a writable path.")
-                }
-            }
+            try base.checkOutputPaths()
             responses = try base.responsesPath.map(FileOutput.openForAppend)
         } catch {
             console.error("\(error)")
@@ -46,6 +41,15 @@ struct Sweep {
         }
         let embeddingModel = base.csvPath == nil ? "" : EmbeddingsDiscovery.discover(base, log: log)
 
+        let timeSeries: TimeSeriesOutput?
+        do {
+            timeSeries = try base.intervalSeconds.map {
+                try TimeSeriesOutput(intervalSeconds: $0, streaming: base.streaming, path: base.timeSeriesPath)
+            }
+        } catch {
+            console.error("cannot write --timeseries \(base.timeSeriesPath ?? ""): \(error). Choose a writable path.")
+            return 1
+        }
         let current = Mutex<(any LoadRunner)?>(nil)
         let signals = StopSignals()
         signals.install(console: console) { current.withLock { $0?.stop() } }
@@ -59,27 +63,23 @@ struct Sweep {
                                JSONText.integerOrNumber(stepSeconds)))
             let configuration = stepConfiguration(level)
             let runner: any LoadRunner
-            do {
-                runner = configuration.runner == .curl
-                    ? try CurlEngine(configuration: configuration.engineConfiguration)
-                    : URLSessionRunner(configuration: configuration.engineConfiguration)
-            } catch {
+            do { runner = try configuration.makeRunner() } catch {
                 failures.append("\(error)")
                 return nil
             }
             current.withLock { $0 = runner }
             let started = wallClockMicroseconds()
-            let collected = LoadTest(configuration: configuration).collect(from: runner, responses: responses, spool: nil, timeSeries: nil)
+            let collected = LoadTest(configuration: configuration).collect(from: runner, responses: responses, spool: nil,
+                                                                           timeSeries: timeSeries, finishSeries: false)
             current.withLock { $0 = nil }
-            var summary = RunSummary(
+            let summary = RunSummary(
                 configuration: configuration, statistics: collected.statistics, startedAtMicroseconds: started,
                 wallSeconds: max(0, collected.wallSeconds - warmupSeconds), embeddingModel: embeddingModel,
                 interrupted: signals.stoppedBySignal != nil, achievedRate: runner.achievedRate)
-            summary.thresholds = []
             let step = Step(level: level, summary: summary, passed: passes(summary))
             if let path = base.csvPath {
                 do {
-                    try FileOutput.write(path, contents: CSVReport.append(summary, existing: try FileOutput.read(path)), append: true)
+                    try CSVReport.appendRow(summary, to: path)
                 } catch {
                     failures.append("writing --csv \(path) failed: \(error)")
                 }
@@ -103,8 +103,14 @@ struct Sweep {
             }
         }
 
+        if let timeSeries, let origin = timeSeries.originMicroseconds {
+            let end = Double(wallClockMicroseconds() - origin) / 1e6
+            _ = timeSeries.finish(at: end, gauges: TimeSeries.Gauges(target: nil, inFlight: 0, connectionsOpened: nil))
+            if let failure = timeSeries.failure { failures.append(failure) }
+        }
         let capacity = steps.filter(\.passed).max { $0.level < $1.level }
-        console.out(SweepReport.table(steps, byRate: byRate) + SweepReport.verdict(capacity: capacity, steps: steps, levels: levels, byRate: byRate) + "\n")
+        let text = SweepReport.table(steps, byRate: byRate) + SweepReport.verdict(capacity: capacity, steps: steps, levels: levels, byRate: byRate)
+        console.out(text + "\n")
         if let path = base.outputPath {
             do {
                 try FileOutput.write(path, contents: SweepReport.document(base: base, steps: steps, capacity: capacity, byRate: byRate,
@@ -118,10 +124,10 @@ struct Sweep {
         if let path = base.reportPath {
             let report = HTMLReport(
                 title: "stress-test-db sweep against \(base.requestURL)",
-                consoleText: SweepReport.table(steps, byRate: byRate) + SweepReport.verdict(capacity: capacity, steps: steps, levels: levels, byRate: byRate),
+                consoleText: text,
                 keyFigures: capacity.map { HTMLReport.keyFigures($0.summary.statistics) } ?? [], latency: nil, streaming: nil,
                 sweep: steps.map { step in
-                    HTMLReport.SweepPoint(level: step.level, rps: step.summary.wallSeconds > 0 ? Double(step.summary.statistics.total) / step.summary.wallSeconds : 0,
+                    HTMLReport.SweepPoint(level: step.level, rps: step.summary.requestsPerSecond,
                                           p95: step.summary.statistics.latencySummary()?.p95, passed: step.passed)
                 },
                 sweepByRate: byRate, sweepCapacity: capacity?.level, sweepP95Limit: maxP95)

@@ -10,6 +10,12 @@ final class TimeSeriesOutput {
 
     /// Why a line could not be written, if one could not (shown after the results).
     private(set) var failure: String?
+    /// The series' time zero (wall clock, µs): the first run's start; a sweep's later levels go on from it.
+    private(set) var originMicroseconds: Int64?
+
+    func begin(at microseconds: Int64) {
+        if originMicroseconds == nil { originMicroseconds = microseconds }
+    }
 
     init(intervalSeconds: Double, streaming: Bool, path: String?) throws {
         series = TimeSeries(intervalSeconds: intervalSeconds, streaming: streaming)

@@ -122,7 +122,7 @@ final class EndToEndTests: BinaryTestCase {
     func testNoAuthAndEndpointPath() throws {
         let server = try LambSimServer(["--no-db", "--allow-anonymous"])
         let output = try stressTest(["--vus", "3", "--requests", "9", "--endpoint-path", "/v1/chat/completions", "--no-auth",
-                                     "--responses", "v1.jsonl"], environment: ["API_BASE_URL": server.baseURL])
+                                     "--model", "lamb_assistant.1", "--responses", "v1.jsonl"], environment: ["API_BASE_URL": server.baseURL])
         XCTAssertEqual(output.status, 0, output.all)
         XCTAssertEqual(records("v1.jsonl").filter { $0["status_code"] as? Int == 200 }.count, 9)
         // Without --no-auth the same server refuses an unknown token: 401 is reported, not hidden.

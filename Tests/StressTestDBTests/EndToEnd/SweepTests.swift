@@ -8,7 +8,8 @@ final class SweepTests: BinaryTestCase {
     func testFindsTheCapacityOfAServerWithEightWorkers() throws {
         let server = try LambSimServer(["--no-db", "--latency-ms", "50", "--max-concurrent", "8"])
         let output = try stressTest(["sweep", "--vus", "8..64", "--step-duration", "2", "--max-p95", "200",
-                                     "--csv", "sweep.csv", "--output", "sweep.json"], environment: environment(server.baseURL))
+                                     "--csv", "sweep.csv", "--output", "sweep.json", "--timeseries", "sweep.jsonl", "--interval", "0.5"],
+                                    environment: environment(server.baseURL))
         XCTAssertEqual(output.status, 0, output.all)
         let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("sweep.json")))) as! [String: Any]
         let steps = document["steps"] as! [[String: Any]]
@@ -22,6 +23,14 @@ final class SweepTests: BinaryTestCase {
         let rows = lines("sweep.csv")
         XCTAssertEqual(rows.count, 1 + steps.count)
         XCTAssertEqual(rows.dropFirst().map { $0.split(separator: ",")[5] }.map(String.init), levels.map(String.init))
+        // One time series over the whole sweep: its lines add up to every level's requests, in order.
+        let series = records("sweep.jsonl")
+        let total = steps.map { ($0["statistics"] as! [String: Any])["total_requests"] as! Int }.reduce(0, +)
+        XCTAssertEqual(series.map { $0["requests"] as? Int ?? 0 }.reduce(0, +), total)
+        let times = series.compactMap { $0["t"] as? Double }
+        XCTAssertEqual(times, times.sorted())
+        XCTAssertGreaterThan(times.last ?? 0, 10, "six levels of 2 s on one clock")
+        XCTAssertEqual(Set(series.compactMap { $0["target"] as? Int }).isSuperset(of: [8, 16, 32]), true)
     }
 
     func testNoLevelAndAllLevels() throws {

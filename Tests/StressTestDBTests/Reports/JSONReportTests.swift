@@ -6,7 +6,7 @@ import XCTest
 final class JSONReportTests: XCTestCase {
     func testJSONDocument() {
         let records = [record(latency: 2.5, body: #"{"model":"m"}"#), record(status: 0, latency: 4, failure: .connectionRefused)]
-        let document = JSONReport.document(ReportFixtures.summary(records), records: [])
+        let document = JSONReport.document(ReportFixtures.summary(records), records: [], writtenAtMicroseconds: 1_795_916_217_286_553)
         XCTAssertEqual(document, """
             {
               "metadata": {

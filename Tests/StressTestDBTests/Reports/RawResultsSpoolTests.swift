@@ -17,8 +17,9 @@ final class RawResultsSpoolTests: XCTestCase {
             XCTAssertEqual(spool.count, expected)
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0 != "out.json" }, [],
                            "the spool has no name in the folder")
-            try spool.writeDocument(summary, to: path)
-            XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), JSONReport.document(summary, records: batch))
+            try spool.writeDocument(summary, to: path, writtenAtMicroseconds: 42)
+            XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8),
+                           JSONReport.document(summary, records: batch, writtenAtMicroseconds: 42))
         }
         let parsed = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
         XCTAssertEqual((parsed?["raw_results"] as? [Any])?.count, 3)
