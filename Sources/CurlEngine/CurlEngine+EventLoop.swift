@@ -8,9 +8,9 @@ extension CurlEngine {
         unowned let engine: CurlEngine
         let epoll: Int32
         let headers: HeaderList
-        let body: UnsafeMutableRawBufferPointer
-        /// The URL parsed once; libcurl copies it for each transfer instead of parsing the string again.
-        let parsedURL: OpaquePointer
+        /// The URLs parsed once (libcurl copies one for each transfer instead of parsing the string
+        /// again) and the bodies copied once.
+        let variants: RequestVariants
         var shards: [Shard] = []
         var users: [VirtualUser] = []
         var scheduler: Scheduler
@@ -27,6 +27,8 @@ extension CurlEngine {
         private var batchSince: UInt64?
         var connectionsOpened = 0
         private var hasPwait2 = true
+        /// Requests handed to libcurl so far, in start order: the next one's index.
+        private var requestsHanded = 0
 
         init(engine: CurlEngine) throws {
             self.engine = engine
@@ -37,20 +39,11 @@ extension CurlEngine {
             isDirty = [Bool](repeating: false, count: shardCount)
             // "Expect:" off: libcurl would otherwise wait for a 100 Continue before a large body.
             headers = try HeaderList(configuration.headers + ["Expect:"])
-            body = UnsafeMutableRawBufferPointer.allocate(byteCount: max(configuration.body.count, 1), alignment: 1)
-            body.copyBytes(from: configuration.body)
-            guard let parsed = curl_url() else {
-                body.deallocate()
-                throw EngineError("libcurl could not allocate a URL handle")
-            }
-            parsedURL = parsed
+            variants = try RequestVariants(urls: configuration.urls.isEmpty ? [configuration.url] : configuration.urls,
+                                           bodies: configuration.bodies.isEmpty ? [configuration.body] : configuration.bodies)
             epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
             // From here on, deinit releases what init made.
             guard epoll >= 0 else { throw EngineError("epoll_create1 failed: \(String(cString: strerror(errno)))") }
-            let parseCode = curl_url_set(parsedURL, CURLUPART_URL, configuration.url, 0)
-            guard parseCode == CURLUE_OK else {
-                throw EngineError("libcurl cannot parse the URL \(configuration.url): \(String(cString: curl_url_strerror(parseCode)))")
-            }
             var event = epoll_event()
             event.events = EPOLLIN.rawValue
             event.data.fd = engine.wakeDescriptor
@@ -61,24 +54,22 @@ extension CurlEngine {
                 let members = min(Shard.size, configuration.virtualUsers - index * Shard.size)
                 shards.append(try Shard(index: index, loop: self, virtualUsers: members))
             }
-            let bodyView = UnsafeRawBufferPointer(start: body.baseAddress, count: configuration.body.count)
             users.reserveCapacity(configuration.virtualUsers)
             for index in 0..<configuration.virtualUsers {
-                users.append(try makeUser(index, body: bodyView))
+                users.append(try makeUser(index))
             }
         }
 
-        private func makeUser(_ index: Int, body: UnsafeRawBufferPointer) throws -> VirtualUser {
+        private func makeUser(_ index: Int) throws -> VirtualUser {
             let configuration = engine.configuration
             let handle = try EasyHandle()
-            try handle.setParsedURL(parsedURL)
+            try variants.apply(0, to: handle, method: configuration.method)
             handle.set(CURLOPT_HTTPHEADER, list: headers.raw)
             try handle.setTimeout(seconds: configuration.timeoutSeconds)
             try handle.apply(configuration.tls)
             handle.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: index + 1))
             _ = stdb_easy_setopt_closesocket_function(handle.raw, loopCloseSocketCallback)
             handle.set(CURLOPT_CLOSESOCKETDATA, pointer: Unmanaged.passUnretained(self).toOpaque())
-            try handle.setRequest(method: configuration.method, body: body)
             return try VirtualUser(index: index, handle: handle, captureLimit: configuration.bodyCaptureBytes,
                                    shard: shards[index / Shard.size])
         }
@@ -94,9 +85,7 @@ extension CurlEngine {
             users.removeAll()
             for shard in shards { curl_multi_cleanup(shard.multi) }
             shards.removeAll()
-            curl_url_cleanup(parsedURL)
             if epoll >= 0 { close(epoll) }
-            body.deallocate()
         }
 
         func run() {
@@ -194,6 +183,16 @@ extension CurlEngine {
             case .start(let index, let scheduledAt):
                 let user = users[index]
                 user.rewind(streaming: engine.configuration.streaming)
+                user.requestIndex = requestsHanded
+                requestsHanded += 1
+                if variants.vary {
+                    do { try variants.apply(user.requestIndex, to: user.handle, method: engine.configuration.method) } catch {
+                        batch.append(unsentRecord(user, detail: "\(error)"))
+                        scheduler.failedToStart(virtualUser: index)
+                        stopForFailure("\(error)")
+                        return
+                    }
+                }
                 user.scheduledAt = scheduledAt
                 user.sentAt = monotonicNanoseconds()
                 let code = curl_multi_add_handle(user.shard.multi, user.handle.raw)

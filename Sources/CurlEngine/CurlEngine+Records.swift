@@ -29,7 +29,7 @@ extension CurlEngine.EventLoop {
             virtualUser: user.index,
             startLagMilliseconds: startLag(user),
             stream: user.response.sse?.summary(from: user.scheduledAt)
-        )
+        ).with(requestIndex: user.requestIndex)
     }
 
     /// Open model only: how late the request was handed to libcurl after it was due.

@@ -14,6 +14,8 @@ extension CurlEngine {
         /// When the request was due (latency counts from here) and when it was handed to libcurl.
         var scheduledAt: UInt64 = 0
         var sentAt: UInt64 = 0
+        /// The request's place in start order over every VU (which URL and body it took).
+        var requestIndex = 0
 
         init(index: Int, handle: EasyHandle, captureLimit: Int, shard: Shard) throws {
             self.index = index

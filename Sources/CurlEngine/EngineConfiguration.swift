@@ -34,12 +34,16 @@ public struct EngineConfiguration: Sendable {
     public var plan: LoadPlan
     /// Read each response as Server-Sent Events as it arrives (`--stream`).
     public var streaming: Bool
+    /// Requests take these URLs and bodies in turn (`url` and `body` when empty).
+    public var urls: [String]
+    public var bodies: [[UInt8]]
 
     public init(
         url: String, method: String = "POST", headers: [String] = [], body: [UInt8] = [],
         virtualUsers: Int, requestLimit: Int? = nil, durationSeconds: Double? = nil,
         timeoutSeconds: Double = 120, bodyCaptureBytes: Int = 1 << 20, tls: TLSOptions = TLSOptions(),
-        stopGraceSeconds: Double = 0.5, plan: LoadPlan = .closed(stages: nil), streaming: Bool = false
+        stopGraceSeconds: Double = 0.5, plan: LoadPlan = .closed(stages: nil), streaming: Bool = false,
+        urls: [String] = [], bodies: [[UInt8]] = []
     ) {
         self.url = url
         self.method = method
@@ -54,6 +58,8 @@ public struct EngineConfiguration: Sendable {
         self.stopGraceSeconds = stopGraceSeconds
         self.plan = plan
         self.streaming = streaming
+        self.urls = urls
+        self.bodies = bodies
     }
 }
 

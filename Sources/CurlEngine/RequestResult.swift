@@ -13,6 +13,8 @@ public struct RequestResult: Sendable {
     public var startLagMilliseconds: Double?
     /// Streaming: the events as they arrived (also when the transfer failed part-way).
     public var stream: StreamSummary?
+    /// The request's place in start order over every VU: it took URL and body `requestIndex % count`.
+    public var requestIndex = 0
     /// Why no complete response arrived; nil when one did (whatever its status).
     public var failure: FailureKind?
     /// libcurl's (or the runner's) own words about the failure. Never aggregated.
@@ -58,6 +60,12 @@ public struct RequestResult: Sendable {
         self.virtualUser = virtualUser
         self.startLagMilliseconds = startLagMilliseconds
         self.stream = stream
+    }
+
+    func with(requestIndex: Int) -> RequestResult {
+        var copy = self
+        copy.requestIndex = requestIndex
+        return copy
     }
 
     /// Open model: completion minus actual send; the latency itself in the closed loop.

@@ -20,6 +20,8 @@ struct LoadOptions: ParsableArguments {
     var asyncRunner = false
     @Flag(help: "Use the URLSession runner instead (for comparison with the default).")
     var sync = false
+    @Option(help: ArgumentHelp("Prompts used in turn: one per line, or JSON Lines of {\"messages\": [...]}.", valueName: "FILE"))
+    var prompts: String?
     @Flag(help: "Add \"persist_chat\": false to the body: LAMB skips its chat writes (compare with and without for the database's share).")
     var noPersist = false
     @Option(help: ArgumentHelp("Add \"model\": NAME to the body (LAMB's /v1/chat/completions needs lamb_assistant.<id>).", valueName: "NAME"))
@@ -45,10 +47,12 @@ struct TargetOptions: ParsableArguments {
     var apiBaseUrl: String?
     @Option(help: ArgumentHelp("Override endpoint path (supports {assistant_id}).", valueName: "PATH"))
     var endpointPath: String?
-    @Option(help: ArgumentHelp("Assistant id (overrides ASSISTANT_ID).", valueName: "ID"))
+    @Option(help: ArgumentHelp("Assistant id (overrides ASSISTANT_ID); a list 1,2,3 sends requests to them in turn.", valueName: "ID[,ID...]"))
     var assistantId: String?
     @Option(help: ArgumentHelp("Override bearer token (overrides JWT_TOKEN).", valueName: "TOKEN"))
     var authToken: String?
+    @Option(help: ArgumentHelp("Log in to LAMB as this user for the token (password from LAMB_PASSWORD, or asked for without echo).", valueName: "EMAIL"))
+    var login: String?
     @Flag(help: "Disable Authorization header.")
     var noAuth = false
     @Flag(help: "Skip server readiness check.")
@@ -123,6 +127,9 @@ struct RunOptions: ParsableArguments {
         }
         if load.sync && load.asyncRunner { throw ValidationError("--sync and --async choose different runners; give one.") }
         if target.noAuth && target.authToken != nil { throw ValidationError("--no-auth and --auth-token contradict each other; give one.") }
+        if target.login != nil && (target.noAuth || target.authToken != nil) {
+            throw ValidationError("--login gets the token itself; it cannot be used with --auth-token or --no-auth.")
+        }
         if let vus = load.vus, vus > 100_000 { throw ValidationError("--vus above 100000 is not supported on one machine (got \(vus)).") }
     }
 }

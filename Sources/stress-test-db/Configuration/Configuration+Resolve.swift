@@ -9,17 +9,30 @@ extension Configuration {
 
     /// SPEC section 1 as a pure function of the flags, the environment and the files `readFile`
     /// returns (nil for a file that does not exist; it throws for one that cannot be read).
+    /// `login` turns (base URL, e-mail, password) into a token (`Login.token` against the server; tests
+    /// pass their own).
     static func resolve(
         options: RunOptions, environment processEnvironment: [String: String],
-        readFile: (String) throws -> String?
+        readFile: (String) throws -> String?,
+        login: (String, String, String, TLSOptions) throws -> String = { try Login.token(baseURL: $0, email: $1, password: $2, tls: $3) }
     ) throws -> Configuration {
         let settings = try Settings.load(envFile: options.target.envFile, environment: processEnvironment, readFile: readFile)
-        let target = try resolveTarget(options.target, settings)
+        var target = try resolveTarget(options.target, settings)
+        if let email = options.target.login {
+            let password = try Login.password(email: email, settings: settings)
+            do {
+                target.token = try login(target.baseURL, email, password,
+                                         TLSOptions(caCertificatePath: options.target.cacert, insecure: options.target.insecure))
+            } catch {
+                throw ConfigurationError("\(error)")
+            }
+        }
         try checkTLS(options, readFile: readFile)
         let load = options.load, output = options.output
         let shape = loadShape(load)
         var configuration = Configuration(
-            baseURL: target.baseURL, assistantID: target.assistantID, token: target.token, requestURL: target.requestURL,
+            baseURL: target.baseURL, assistantID: target.assistantIDs.joined(separator: "+"), token: target.token,
+            requestURL: target.requestURLs[0],
             virtualUsers: shape.virtualUsers, plan: shape.plan, thresholds: try load.thresholds.map(Threshold.parse),
             streaming: load.stream, serviceLevel: try output.slo.map { try ServiceLevel.parse($0, streaming: load.stream) },
             timeSeriesPath: output.timeseries,
@@ -38,6 +51,14 @@ extension Configuration {
             embeddingsConfigToken: settings.embeddingsToken ?? target.token,
             envFilesRead: settings.filesRead)
         configuration.model = load.model
+        configuration.assistantIDs = target.assistantIDs
+        configuration.requestURLs = target.requestURLs
+        if let path = load.prompts {
+            let text: String?
+            do { text = try readFile(path) } catch { throw ConfigurationError("cannot read --prompts \(path): \(error).") }
+            guard let text else { throw ConfigurationError("--prompts \(path) does not exist. Give a file of prompts, one a line.") }
+            configuration.prompts = try PromptFile.parse(text, path: path)
+        }
         configuration.persistChat = !load.noPersist
         return configuration
     }
@@ -95,8 +116,9 @@ extension Configuration {
     struct Target {
         var baseURL: String
         var token: String?
-        var assistantID: String
-        var requestURL: String
+        /// `--assistant-id 1,2,3`: the requests go round-robin over them, one URL each.
+        var assistantIDs: [String]
+        var requestURLs: [String]
     }
 
     /// Base URL, token and assistant, each from the first source that has it; the missing ones named together.
@@ -107,7 +129,7 @@ extension Configuration {
         var token: String? = flags.authToken ?? settings["JWT_TOKEN"]
         if flags.noAuth {
             token = nil
-        } else if token == nil {
+        } else if token == nil && flags.login == nil {
             missing.append("JWT_TOKEN")
         }
         let path = flags.endpointPath ?? defaultEndpointPath
@@ -119,9 +141,13 @@ extension Configuration {
             throw ConfigurationError("missing required configuration: \(missing.joined(separator: ", ")); \(hint).")
         }
         let baseURL = try validatedBaseURL(base)
+        let ids = (assistantID ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let assistants = ids.isEmpty ? [assistantID ?? ""] : ids
+        // Without {assistant_id} in the path every assistant would go to the same URL: one is enough.
+        let distinct = path.contains("{assistant_id}") ? assistants : [assistants[0]]
         return Target(
-            baseURL: baseURL, token: token?.isEmpty == true ? nil : token, assistantID: assistantID ?? "",
-            requestURL: try buildRequestURL(base: baseURL, path: path, assistantID: assistantID ?? ""))
+            baseURL: baseURL, token: token?.isEmpty == true ? nil : token, assistantIDs: distinct,
+            requestURLs: try distinct.map { try buildRequestURL(base: baseURL, path: path, assistantID: $0) })
     }
 
     static func checkTLS(_ options: RunOptions, readFile: (String) throws -> String?) throws {

@@ -19,6 +19,12 @@ struct Configuration {
     var thresholds: [Threshold]
     /// `--stream`: ask for Server-Sent Events and measure TTFT, ITL, TPOT.
     var streaming: Bool
+    /// `--assistant-id 1,2,3`: the assistants requests go to in turn, and their URLs (`assistantID` is
+    /// them joined with `+`, as the CSV shows them).
+    var assistantIDs: [String] = []
+    var requestURLs: [String] = []
+    /// `--prompts FILE`: the conversations' openings, in turn (empty: `prompt`).
+    var prompts: [PromptFile.Entry] = []
     /// `--model` and `--no-persist`: extra members of the body.
     var model: String? = nil
     var persistChat = true
@@ -54,8 +60,17 @@ struct Configuration {
     /// `{"messages": [{"role": "user", "content": "<prompt>"}], "stream": false}`, as Python's json.dumps writes it.
     /// `{"messages": [{"role": "user", "content": "<prompt>"}], "stream": false}` (true with `--stream`),
     /// as Python's json.dumps writes it.
-    var requestBody: String {
-        var body = #"{"messages": [{"role": "user", "content": \#(JSONText.string(prompt))}], "stream": \#(streaming)"#
+    var requestBody: String { body(messages: #"[{"role": "user", "content": \#(JSONText.string(prompt))}]"#) }
+
+    /// Every distinct body of the run, built once: one per `--prompts` entry, else the prompt's.
+    var requestBodies: [String] {
+        prompts.isEmpty ? [requestBody] : prompts.map { body(messages: $0.messagesJSON) }
+    }
+
+    /// `{"messages": MESSAGES, "stream": false}` (true with `--stream`), then `model` and `persist_chat`
+    /// when asked for, as Python's json.dumps writes them.
+    func body(messages: String) -> String {
+        var body = #"{"messages": \#(messages), "stream": \#(streaming)"#
         if let model { body += #", "model": \#(JSONText.string(model))"# }
         if !persistChat { body += #", "persist_chat": false"# }
         return body + "}"

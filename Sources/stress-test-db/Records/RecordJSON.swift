@@ -28,6 +28,7 @@ extension ResponseRecord {
                 ("tpot_ms", .optional(timePerOutputTokenMilliseconds.map(JSONValue.number))),
             ]
         }
+        if let assistantID { members.append(("assistant_id", .string(assistantID))) }
         if let startLagMilliseconds {
             members += [("service_ms", .number(serviceMilliseconds)), ("start_lag_ms", .number(startLagMilliseconds))]
         }

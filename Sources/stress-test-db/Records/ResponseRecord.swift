@@ -23,6 +23,8 @@ struct ResponseRecord: Sendable {
     let startLagMilliseconds: Double?
     /// Streaming: what arrived, event by event.
     let stream: StreamSummary?
+    /// With several `--assistant-id`s: the one this request went to.
+    var assistantID: String?
     /// Open model: completion minus actual send.
     var serviceMilliseconds: Double { latencyMilliseconds - (startLagMilliseconds ?? 0) }
 

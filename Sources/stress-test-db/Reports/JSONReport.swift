@@ -47,7 +47,8 @@ enum JSONReport {
                 .map { (String($0.key), .int($0.count)) })),
             ("errors", .object(statistics.errors.entries.map { ($0.key, .int($0.count)) })),
             ("latency_ms", json(statistics.latencySummary())),
-        ] + streaming(summary) + goodput(summary) + openModel(summary) + drift(summary) + thresholds(summary))
+        ] + byAssistant(statistics) + streaming(summary) + goodput(summary) + openModel(summary) + drift(summary)
+            + thresholds(summary))
     }
 
     static func json(_ latency: LatencySummary?) -> JSONValue {
@@ -57,6 +58,15 @@ enum JSONReport {
             ("median", .number(latency.median)), ("p95", .number(latency.p95)), ("p99", .number(latency.p99)),
             ("stdev", .number(latency.stdev)),
         ])
+    }
+
+    /// SPEC section 16: `statistics.by_assistant`, with several `--assistant-id`s.
+    static func byAssistant(_ statistics: Statistics) -> [(String, JSONValue)] {
+        guard !statistics.byAssistant.isEmpty else { return [] }
+        return [("by_assistant", .object(statistics.byAssistant.map { id, part in
+            (id, .object([("total_requests", .int(part.total)), ("successful", .int(part.successful)),
+                          ("latency_ms", json(part.latencies.summary()))]))
+        }))]
     }
 
     /// SPEC section 9: `statistics.streaming`, with `--stream` only.

@@ -42,7 +42,10 @@ extension LoadTest {
                 var lines = ""
                 var kept: [ResponseRecord] = []
                 for result in batch {
-                    let record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
+                    var record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
+                    if configuration.assistantIDs.count > 1 {
+                        record.assistantID = configuration.assistantIDs[result.requestIndex % configuration.assistantIDs.count]
+                    }
                     let seconds = Double(record.completedAtMicroseconds - startMicroseconds) / 1e6
                     if seconds >= configuration.warmupSeconds { collected.statistics.add(record) }
                     if configuration.progress { progress.observe(record) }

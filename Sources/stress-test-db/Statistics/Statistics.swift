@@ -14,6 +14,15 @@ struct Statistics {
     private(set) var startLags = LatencyDistribution()
     /// Streaming only (`--stream`).
     private(set) var streaming = StreamingStatistics()
+    /// With several assistants: each one's share (`statistics.by_assistant`), in first-seen order.
+    private(set) var byAssistant: [(id: String, part: Part)] = []
+
+    struct Part {
+        var total = 0
+        var successful = 0
+        var latencies = LatencyDistribution()
+    }
+
     /// With `--slo`: the limits, and how many requests met them.
     var serviceLevel: ServiceLevel?
     private(set) var good = 0
@@ -41,9 +50,26 @@ struct Statistics {
             serviceTimes.add(record.serviceMilliseconds)
         }
         if record.stream != nil { streaming.add(record) }
+        if let assistant = record.assistantID {
+            if let index = byAssistant.firstIndex(where: { $0.id == assistant }) {
+                byAssistant[index].part.add(record)
+            } else {
+                var part = Part()
+                part.add(record)
+                byAssistant.append((assistant, part))
+            }
+        }
         if let serviceLevel, serviceLevel.isMet(by: record) { good += 1 }
     }
 
     /// Latency summary; nil when there are no records.
     func latencySummary() -> LatencySummary? { latencies.summary() }
+}
+
+extension Statistics.Part {
+    mutating func add(_ record: ResponseRecord) {
+        total += 1
+        if record.success { successful += 1 }
+        latencies.add(record.latencyMilliseconds)
+    }
 }
