@@ -29,6 +29,8 @@ extension CurlEngine {
         private var hasPwait2 = true
         /// Requests handed to libcurl so far, in start order: the next one's index.
         private var requestsHanded = 0
+        /// `--turns`: conversations begun, so prompts go round-robin per conversation.
+        private var conversationsStarted = 0
 
         init(engine: CurlEngine) throws {
             self.engine = engine
@@ -185,13 +187,19 @@ extension CurlEngine {
                 user.rewind(streaming: engine.configuration.streaming)
                 user.requestIndex = requestsHanded
                 requestsHanded += 1
-                if variants.vary {
-                    do { try variants.apply(user.requestIndex, to: user.handle, method: engine.configuration.method) } catch {
-                        batch.append(unsentRecord(user, detail: "\(error)"))
-                        scheduler.failedToStart(virtualUser: index)
-                        stopForFailure("\(error)")
-                        return
+                do {
+                    if let plan = engine.configuration.conversations {
+                        user.conversation.prepare(plan) { defer { conversationsStarted += 1 }; return conversationsStarted }
+                        try user.handle.setRequest(method: engine.configuration.method,
+                                                   body: UnsafeRawBufferPointer(rebasing: user.conversation.body[0..<user.conversation.bodyCount]))
+                    } else if variants.vary {
+                        try variants.apply(user.requestIndex, to: user.handle, method: engine.configuration.method)
                     }
+                } catch {
+                    batch.append(unsentRecord(user, detail: "\(error)"))
+                    scheduler.failedToStart(virtualUser: index)
+                    stopForFailure("\(error)")
+                    return
                 }
                 user.scheduledAt = scheduledAt
                 user.sentAt = monotonicNanoseconds()

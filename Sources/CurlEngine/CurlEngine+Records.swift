@@ -12,8 +12,16 @@ extension CurlEngine.EventLoop {
             connected: connectMicroseconds > 0 || connects == 0, resendStopped: user.sendOnce.stoppedResend
         )
         connectionsOpened += connects
+        let status = failure == nil ? handle.long(CURLINFO_RESPONSE_CODE) : 0
+        var turn: Int?
+        var chatID: String?
+        if let plan = engine.configuration.conversations {
+            turn = user.conversation.turn
+            user.conversation.receive(plan, succeeded: (200..<300).contains(status), response: user.response.bytes)
+            chatID = user.conversation.chatID.map { String(decoding: $0, as: UTF8.self) }
+        }
         return RequestResult(
-            statusCode: failure == nil ? handle.long(CURLINFO_RESPONSE_CODE) : 0,
+            statusCode: status,
             latencyMilliseconds: Double(end - user.scheduledAt) / 1e6,
             failure: failure,
             failureDetail: failure == nil ? nil : handle.takeErrorMessage(code: code),
@@ -29,7 +37,7 @@ extension CurlEngine.EventLoop {
             virtualUser: user.index,
             startLagMilliseconds: startLag(user),
             stream: user.response.sse?.summary(from: user.scheduledAt)
-        ).with(requestIndex: user.requestIndex)
+        ).with(requestIndex: user.requestIndex, turn: turn, chatID: chatID)
     }
 
     /// Open model only: how late the request was handed to libcurl after it was due.

@@ -16,6 +16,8 @@ extension CurlEngine {
         var sentAt: UInt64 = 0
         /// The request's place in start order over every VU (which URL and body it took).
         var requestIndex = 0
+        /// `--turns`: the VU's conversation (made on first use: no memory for runs without turns).
+        lazy var conversation = Conversation()
 
         init(index: Int, handle: EasyHandle, captureLimit: Int, shard: Shard) throws {
             self.index = index

@@ -37,13 +37,15 @@ public struct EngineConfiguration: Sendable {
     /// Requests take these URLs and bodies in turn (`url` and `body` when empty).
     public var urls: [String]
     public var bodies: [[UInt8]]
+    /// `--turns N` above 1: conversations, each request's body built from the one before it.
+    public var conversations: ConversationPlan?
 
     public init(
         url: String, method: String = "POST", headers: [String] = [], body: [UInt8] = [],
         virtualUsers: Int, requestLimit: Int? = nil, durationSeconds: Double? = nil,
         timeoutSeconds: Double = 120, bodyCaptureBytes: Int = 1 << 20, tls: TLSOptions = TLSOptions(),
         stopGraceSeconds: Double = 0.5, plan: LoadPlan = .closed(stages: nil), streaming: Bool = false,
-        urls: [String] = [], bodies: [[UInt8]] = []
+        urls: [String] = [], bodies: [[UInt8]] = [], conversations: ConversationPlan? = nil
     ) {
         self.url = url
         self.method = method
@@ -60,6 +62,7 @@ public struct EngineConfiguration: Sendable {
         self.streaming = streaming
         self.urls = urls
         self.bodies = bodies
+        self.conversations = conversations
     }
 }
 

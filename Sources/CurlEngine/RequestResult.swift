@@ -15,6 +15,9 @@ public struct RequestResult: Sendable {
     public var stream: StreamSummary?
     /// The request's place in start order over every VU: it took URL and body `requestIndex % count`.
     public var requestIndex = 0
+    /// `--turns`: the request's turn in its conversation (1-based), and the conversation's chat id.
+    public var turn: Int?
+    public var chatID: String?
     /// Why no complete response arrived; nil when one did (whatever its status).
     public var failure: FailureKind?
     /// libcurl's (or the runner's) own words about the failure. Never aggregated.
@@ -62,9 +65,11 @@ public struct RequestResult: Sendable {
         self.stream = stream
     }
 
-    func with(requestIndex: Int) -> RequestResult {
+    func with(requestIndex: Int, turn: Int? = nil, chatID: String? = nil) -> RequestResult {
         var copy = self
         copy.requestIndex = requestIndex
+        copy.turn = turn
+        copy.chatID = chatID
         return copy
     }
 

@@ -75,6 +75,31 @@ final class ChatStore: Sendable {
         return id
     }
 
+    /// A later turn: the user's message appended to the chat's blob (read-modify-write, so a long
+    /// conversation costs more each turn). False when there is no such chat (LAMB answers 404).
+    func continueChat(chatID: Int64, prompt: String) async throws -> Bool {
+        try await connection().writeWithoutTransaction { db -> Bool in
+            var found = false
+            try db.inTransaction(.immediate) {
+                found = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM chats WHERE id = ?", arguments: [chatID]) == 1
+                if found { try Self.appendMessage(db, chatID: chatID, role: "user", content: prompt) }
+                return .commit
+            }
+            return found
+        }
+    }
+
+    /// Chats by their number of turns (user messages), for `/stats`.
+    func chatsByTurns() throws -> [Int: Int] {
+        try connections[0].read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT turns, COUNT(*) AS chats FROM (SELECT (SELECT COUNT(*) FROM json_each(messages)
+                WHERE json_extract(value, '$.role') = 'user') AS turns FROM chats) GROUP BY turns
+                """)
+            return Dictionary(uniqueKeysWithValues: rows.map { (Int($0["turns"] as Int64), Int($0["chats"] as Int64)) })
+        }
+    }
+
     /// After the LLM call: log token usage (insert + upsert), then update the chat again.
     func closeChat(chatID: Int64, assistantID: String, completion: Completion) async throws {
         try await connection().writeWithoutTransaction { db in

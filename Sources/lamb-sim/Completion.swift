@@ -6,6 +6,8 @@ struct ChatRequest: Equatable {
     var stream: Bool
     /// `"persist_chat": false`: LAMB skips its chat writes.
     var persist = true
+    /// A later turn of a conversation: the chat to continue.
+    var chatID: Int64?
     /// `"model"`: `/v1/chat/completions` needs `lamb_assistant.<id>`.
     var model: String?
 
@@ -26,7 +28,8 @@ struct ChatRequest: Equatable {
         }
         guard messages.count == raw.count else { throw ParseError.noMessages }
         return ChatRequest(messages: messages, stream: (object["stream"] as? Bool) ?? false,
-                           persist: (object["persist_chat"] as? Bool) ?? true, model: object["model"] as? String)
+                           persist: (object["persist_chat"] as? Bool) ?? true, chatID: (object["chat_id"] as? NSNumber)?.int64Value,
+                           model: object["model"] as? String)
     }
 
     var prompt: String { messages.last?["content"] ?? "" }
@@ -50,12 +53,13 @@ struct Completion {
     /// `--tokens N`: an answer of exactly N words, streamed as N content chunks.
     static func reply(tokens: Int) -> String { (1...max(1, tokens)).map { "w\($0)" }.joined(separator: " ") }
 
-    /// The OpenAI-style non-streaming `chat.completion` object.
-    var json: String {
+    /// The OpenAI-style non-streaming `chat.completion` object, with LAMB's top-level `chat_id`.
+    func json(chatID: Int64? = nil) -> String {
         """
         {"id":\(jsonString(id)),"object":"chat.completion","created":\(created),"model":\(jsonString(model)),\
         "choices":[{"index":0,"message":{"role":"assistant","content":\(jsonString(content))},"finish_reason":"stop"}],\
-        "usage":{"prompt_tokens":\(promptTokens),"completion_tokens":\(completionTokens),"total_tokens":\(totalTokens)}}
+        "usage":{"prompt_tokens":\(promptTokens),"completion_tokens":\(completionTokens),"total_tokens":\(totalTokens)}\
+        \(chatID.map { ",\"chat_id\":\($0)" } ?? "")}
         """
     }
 

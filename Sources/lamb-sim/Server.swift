@@ -154,7 +154,7 @@ struct SimServer: Sendable {
             try await context.channel.close()
             throw CancellationError()
         case .closeMidBody:
-            let full = ByteBuffer(string: completion(assistantID: assistantID, prompt: chatRequest.prompt).json)
+            let full = ByteBuffer(string: completion(assistantID: assistantID, prompt: chatRequest.prompt).json())
             let channel = context.channel
             return failed(Response(
                 status: .ok, headers: [.contentType: "application/json", .contentLength: "\(full.readableBytes)"],
@@ -176,10 +176,19 @@ struct SimServer: Sendable {
         let store = chatRequest.persist ? self.store : nil
         if let store {
             do {
-                chatID = try await store.openChat(assistantID: assistantID, prompt: chatRequest.prompt)
+                if let continued = chatRequest.chatID {
+                    guard try await store.continueChat(chatID: continued, prompt: chatRequest.prompt) else {
+                        return failed(jsonResponse(.notFound, #"{"detail":"Chat not found"}"#))
+                    }
+                    chatID = continued
+                } else {
+                    chatID = try await store.openChat(assistantID: assistantID, prompt: chatRequest.prompt)
+                }
             } catch {
                 return failed(persistenceFailure(error))
             }
+        } else {
+            chatID = chatRequest.chatID ?? Int64(stats.received.current)
         }
         let result = completion(assistantID: assistantID, prompt: chatRequest.prompt)
         let latency = Double.random(in: settings.latencyMilliseconds)
@@ -196,7 +205,7 @@ struct SimServer: Sendable {
                 return failed(persistenceFailure(error))
             }
         }
-        return (jsonResponse(.ok, result.json), true)
+        return (jsonResponse(.ok, result.json(chatID: chatID)), true)
     }
 
     static func seconds(_ duration: Duration) -> Double {

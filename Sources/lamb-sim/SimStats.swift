@@ -54,9 +54,11 @@ final class SimStats: Sendable {
         let faults = snapshot.faults.keys.sorted().map { "\"\($0)\":\(snapshot.faults[$0]!)" }.joined(separator: ",")
         let total = snapshot.byStatus.values.reduce(0, +)
         let rows = (try? store?.chatRowCount()) ?? 0
+        let byTurns = (try? store?.chatsByTurns()) ?? [:]
+        let turns = byTurns.keys.sorted().map { "\"\($0)\":\(byTurns[$0]!)" }.joined(separator: ",")
         return """
             {"received":\(received.current),"requests":\(total),"requests_by_status":{\(statuses)},"faults":{\(faults)},"completions":\(snapshot.completions),\
-            "chat_rows":\(rows),"chat_rows_written":\(store?.chatRowsWritten.current ?? 0),\
+            "chat_rows":\(rows),"chats_by_turns":{\(turns)},"chat_rows_written":\(store?.chatRowsWritten.current ?? 0),\
             "sqlite_busy_waits":\(store?.busyWaits.current ?? 0),\
             "open_connections":\(snapshot.openConnections.count),\
             "service_time_ms":{"p50":\(percentile(0.5)),"p95":\(percentile(0.95)),"p99":\(percentile(0.99))}}

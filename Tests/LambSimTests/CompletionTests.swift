@@ -18,8 +18,8 @@ final class CompletionTests: XCTestCase {
     let completion = Completion(id: "chatcmpl-1", created: 1, model: "m", content: "Hi there \"you\"", promptTokens: 2)
 
     func testCompletionJSON() throws {
-        XCTAssertEqual(completion.json, #"{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Hi there \"you\""},"finish_reason":"stop"}],"usage":{"prompt_tokens":2,"completion_tokens":3,"total_tokens":5}}"#)
-        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(completion.json.utf8)))
+        XCTAssertEqual(completion.json(), #"{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Hi there \"you\""},"finish_reason":"stop"}],"usage":{"prompt_tokens":2,"completion_tokens":3,"total_tokens":5}}"#)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(completion.json().utf8)))
     }
 
     func testSSEFraming() {

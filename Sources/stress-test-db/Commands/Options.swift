@@ -20,6 +20,8 @@ struct LoadOptions: ParsableArguments {
     var asyncRunner = false
     @Flag(help: "Use the URLSession runner instead (for comparison with the default).")
     var sync = false
+    @Option(help: ArgumentHelp("Turns per conversation: each VU carries LAMB's chat_id and the history from one turn to the next (--requests counts turns).", valueName: "N"))
+    var turns: Int = 1
     @Option(help: ArgumentHelp("Prompts used in turn: one per line, or JSON Lines of {\"messages\": [...]}.", valueName: "FILE"))
     var prompts: String?
     @Flag(help: "Add \"persist_chat\": false to the body: LAMB skips its chat writes (compare with and without for the database's share).")
@@ -118,6 +120,10 @@ struct RunOptions: ParsableArguments {
         let level = try output.slo.map { try ServiceLevel.parse($0, streaming: load.stream) }
         for expression in load.thresholds {
             try Threshold.parse(expression).checkMeasured(streaming: load.stream, serviceLevel: level != nil)
+        }
+        guard load.turns >= 1 else { throw ValidationError("--turns must be at least 1 (got \(load.turns)).") }
+        if load.turns > 1 && (load.stream || load.sync) {
+            throw ValidationError("--turns above 1 runs on the libcurl engine with JSON answers for now; it cannot be used with --stream or --sync.")
         }
         if let interval = output.interval, !(interval > 0 && interval.isFinite) {
             throw ValidationError("--interval must be a positive number of seconds (got \(interval)).")

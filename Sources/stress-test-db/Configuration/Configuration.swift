@@ -25,6 +25,8 @@ struct Configuration {
     var requestURLs: [String] = []
     /// `--prompts FILE`: the conversations' openings, in turn (empty: `prompt`).
     var prompts: [PromptFile.Entry] = []
+    /// `--turns N`: turns per conversation (1: every request a new chat).
+    var turns = 1
     /// `--model` and `--no-persist`: extra members of the body.
     var model: String? = nil
     var persistChat = true
@@ -69,11 +71,24 @@ struct Configuration {
 
     /// `{"messages": MESSAGES, "stream": false}` (true with `--stream`), then `model` and `persist_chat`
     /// when asked for, as Python's json.dumps writes them.
-    func body(messages: String) -> String {
-        var body = #"{"messages": \#(messages), "stream": \#(streaming)"#
-        if let model { body += #", "model": \#(JSONText.string(model))"# }
-        if !persistChat { body += #", "persist_chat": false"# }
-        return body + "}"
+    func body(messages: String) -> String { #"{"messages": "# + messages + bodyTail + "}" }
+
+    /// What follows the messages in every body, without the closing brace.
+    var bodyTail: String {
+        var tail = #", "stream": \#(streaming)"#
+        if let model { tail += #", "model": \#(JSONText.string(model))"# }
+        if !persistChat { tail += #", "persist_chat": false"# }
+        return tail
+    }
+
+    /// `--turns` above 1: the parts each conversation's bodies are built from.
+    var conversationPlan: ConversationPlan? {
+        guard turns > 1 else { return nil }
+        let openings = prompts.isEmpty ? [#"[{"role": "user", "content": \#(JSONText.string(prompt))}]"#] : prompts.map(\.messagesJSON)
+        // Each opening's array members, without its brackets.
+        let members = openings.map { Array($0.dropFirst().dropLast().utf8) }
+        return ConversationPlan(turns: turns, userMessages: members, head: Array(#"{"messages": ["#.utf8),
+                                tail: Array(("]" + bodyTail).utf8))
     }
 
     var requestHeaders: [String] {

@@ -25,6 +25,9 @@ struct ResponseRecord: Sendable {
     let stream: StreamSummary?
     /// With several `--assistant-id`s: the one this request went to.
     var assistantID: String?
+    /// `--turns`: the request's turn (1-based) and its conversation's chat id.
+    var turn: Int?
+    var chatID: String?
     /// Open model: completion minus actual send.
     var serviceMilliseconds: Double { latencyMilliseconds - (startLagMilliseconds ?? 0) }
 

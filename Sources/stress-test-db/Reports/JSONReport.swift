@@ -47,7 +47,7 @@ enum JSONReport {
                 .map { (String($0.key), .int($0.count)) })),
             ("errors", .object(statistics.errors.entries.map { ($0.key, .int($0.count)) })),
             ("latency_ms", json(statistics.latencySummary())),
-        ] + byAssistant(statistics) + streaming(summary) + goodput(summary) + openModel(summary) + drift(summary)
+        ] + byAssistant(statistics) + byTurn(statistics) + streaming(summary) + goodput(summary) + openModel(summary) + drift(summary)
             + thresholds(summary))
     }
 
@@ -66,6 +66,16 @@ enum JSONReport {
         return [("by_assistant", .object(statistics.byAssistant.map { id, part in
             (id, .object([("total_requests", .int(part.total)), ("successful", .int(part.successful)),
                           ("latency_ms", json(part.latencies.summary()))]))
+        }))]
+    }
+
+    /// SPEC section 16: `statistics.by_turn`, with `--turns`.
+    static func byTurn(_ statistics: Statistics) -> [(String, JSONValue)] {
+        guard !statistics.byTurn.isEmpty else { return [] }
+        return [("by_turn", .object(statistics.byTurn.keys.sorted().map { turn in
+            let part = statistics.byTurn[turn]!
+            return (String(turn), .object([("total_requests", .int(part.total)), ("successful", .int(part.successful)),
+                                          ("latency_ms", json(part.latencies.summary()))]))
         }))]
     }
 

@@ -49,6 +49,7 @@ extension Configuration {
             // Enough bytes for `responseMaxChars` scalars (4 bytes at most each), and enough
             // for the body scanner to find `model` and `error` in a large answer.
             bodyCaptureBytes: responseMaxChars == 0 ? 64 << 20 : max(responseMaxChars * 4 + 4, 64 << 10),
-            tls: tls, plan: plan, streaming: streaming, urls: requestURLs, bodies: requestBodies.map { Array($0.utf8) })
+            tls: tls, plan: plan, streaming: streaming, urls: requestURLs, bodies: requestBodies.map { Array($0.utf8) },
+            conversations: conversationPlan)
     }
 }

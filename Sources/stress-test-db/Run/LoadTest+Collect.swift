@@ -43,6 +43,8 @@ extension LoadTest {
                 var kept: [ResponseRecord] = []
                 for result in batch {
                     var record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
+                    record.turn = result.turn
+                    record.chatID = result.chatID
                     if configuration.assistantIDs.count > 1 {
                         record.assistantID = configuration.assistantIDs[result.requestIndex % configuration.assistantIDs.count]
                     }

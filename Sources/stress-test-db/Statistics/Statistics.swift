@@ -16,6 +16,8 @@ struct Statistics {
     private(set) var streaming = StreamingStatistics()
     /// With several assistants: each one's share (`statistics.by_assistant`), in first-seen order.
     private(set) var byAssistant: [(id: String, part: Part)] = []
+    /// With `--turns`: each turn's share (`statistics.by_turn`), by turn number.
+    private(set) var byTurn: [Int: Part] = [:]
 
     struct Part {
         var total = 0
@@ -50,6 +52,7 @@ struct Statistics {
             serviceTimes.add(record.serviceMilliseconds)
         }
         if record.stream != nil { streaming.add(record) }
+        if let turn = record.turn { byTurn[turn, default: Part()].add(record) }
         if let assistant = record.assistantID {
             if let index = byAssistant.firstIndex(where: { $0.id == assistant }) {
                 byAssistant[index].part.add(record)

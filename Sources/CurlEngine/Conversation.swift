@@ -1,0 +1,85 @@
+/// `--turns N`: what each conversation's body is made of. A body is `head`, the messages so far and
+/// the turn's user message(s), `tail`, then `, "chat_id": ID` from the second turn on, then `}`.
+public struct ConversationPlan: Sendable, Equatable {
+    public var turns: Int
+    /// Per prompt, the turn's user message(s) as JSON array members (`{"role": "user", "content": "Hi"}`).
+    public var userMessages: [[UInt8]]
+    /// `{"messages": [`
+    public var head: [UInt8]
+    /// `], "stream": false` and any other members, without the closing brace.
+    public var tail: [UInt8]
+
+    public init(turns: Int, userMessages: [[UInt8]], head: [UInt8], tail: [UInt8]) {
+        self.turns = turns
+        self.userMessages = userMessages
+        self.head = head
+        self.tail = tail
+    }
+}
+
+/// One VU's conversation, kept on the loop thread. The history grows by appending the raw bytes of
+/// each turn's user message and of the assistant's answer (its JSON string literal as received, so
+/// nothing is decoded or re-serialised); a failed turn ends the conversation.
+final class Conversation {
+    private var history: [UInt8] = []
+    private var pending: [UInt8] = []
+    /// The chat id LAMB returned (its JSON value's bytes), from the first answer on.
+    private(set) var chatID: [UInt8]?
+    /// Turns answered in the current conversation; 0 before its first.
+    private(set) var answered = 0
+    /// The body of the request in flight, in memory libcurl may point at until it completes.
+    private(set) var body = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+    private(set) var bodyCount = 0
+
+    deinit { body.deallocate() }
+
+    /// The turn the next request is (1-based).
+    var turn: Int { answered + 1 }
+
+    /// Builds the next turn's body. A new conversation takes prompt `conversation % count` (prompts go
+    /// round-robin per conversation) and sends it again as each later turn's user message.
+    func prepare(_ plan: ConversationPlan, nextConversation: () -> Int) {
+        if answered == 0 {
+            history.removeAll(keepingCapacity: true)
+            chatID = nil
+            pending = plan.userMessages[nextConversation() % plan.userMessages.count]
+        }
+        var bytes = plan.head + history
+        if !history.isEmpty { bytes += Array(", ".utf8) }
+        bytes += pending + plan.tail
+        if let chatID { bytes += Array(#", "chat_id": "#.utf8) + chatID }
+        bytes.append(UInt8(ascii: "}"))
+        if bytes.count > body.count {
+            body.deallocate()
+            body = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, body.count * 2), alignment: 1)
+        }
+        body.copyBytes(from: bytes)
+        bodyCount = bytes.count
+    }
+
+    /// The answer to the turn in flight: a 2xx JSON with a `chat_id` and the assistant's content
+    /// carries the conversation on; anything else ends it (the next request starts a new one).
+    func receive(_ plan: ConversationPlan, succeeded: Bool, response: [UInt8]) {
+        guard succeeded, let (id, content) = Self.reply(response) else {
+            answered = 0
+            return
+        }
+        chatID = id
+        if !history.isEmpty { history += Array(", ".utf8) }
+        history += pending + Array(#", {"role": "assistant", "content": "#.utf8) + content + [UInt8(ascii: "}")]
+        answered += 1
+        if answered >= plan.turns { answered = 0 }
+    }
+
+    /// The top-level `chat_id` and `choices[0].message.content` (its string literal) of a JSON answer.
+    static func reply(_ response: [UInt8]) -> (chatID: [UInt8], content: [UInt8])? {
+        response.withUnsafeBytes { raw -> ([UInt8], [UInt8])? in
+            let json = JSONSlice(bytes: raw)
+            guard let id = json.member("chat_id", inObjectAt: 0), !json.isNull(id),
+                  let choices = json.member("choices", inObjectAt: 0), let first = json.firstElement(ofArrayAt: choices.lowerBound),
+                  let message = json.member("message", inObjectAt: first.lowerBound),
+                  let content = json.member("content", inObjectAt: message.lowerBound), json.isString(content) else { return nil }
+            return (Array(raw[id]), Array(raw[content]))
+        }
+    }
+}

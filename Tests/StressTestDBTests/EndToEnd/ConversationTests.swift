@@ -1,0 +1,62 @@
+import CurlEngine
+import Foundation
+import TestSupport
+import XCTest
+
+/// `--turns`: conversations as students hold them, against lamb-sim's real SQLite chats.
+final class ConversationTests: BinaryTestCase {
+    func testFourVUsThreeTurnsTwoConversationsEach() throws {
+        let server = try LambSimServer(["--latency-ms", "1"])
+        let output = try stressTest(["--vus", "4", "--requests", "24", "--turns", "3", "--responses", "c.jsonl", "--output", "c.json"],
+                                    environment: environment(server.baseURL))
+        XCTAssertEqual(output.status, 0, output.all)
+        // --requests hands turns to whichever VU is free, so a VU may hold a third conversation that the
+        // count cuts short; with even hand-out (the usual case) it is 8 chats of 3 turns.
+        let byTurns = try XCTUnwrap(try server.stats()["chats_by_turns"] as? [String: Int])
+        XCTAssertEqual(byTurns.reduce(0) { $0 + Int($1.key)! * $1.value }, 24, "every turn is in a chat: \(byTurns)")
+        XCTAssertTrue(byTurns.keys.allSatisfy { (1...3).contains(Int($0)!) })
+        XCTAssertGreaterThanOrEqual(byTurns["3"] ?? 0, 6, "\(byTurns)")
+        let sqlite = try runProcess(URL(fileURLWithPath: "/usr/bin/sqlite3"), [server.databasePath,
+            "SELECT json_array_length(messages) = 2 * (SELECT COUNT(*) FROM json_each(messages) WHERE json_extract(value, '$.role') = 'user') FROM chats"])
+        XCTAssertTrue(sqlite.stdout.split(separator: "\n").allSatisfy { $0 == "1" }, "each turn's user message and answer, in the blob")
+        let lines = records("c.jsonl")
+        let turns = Dictionary(grouping: lines, by: { $0["turn"] as? Int ?? 0 }).mapValues(\.count)
+        XCTAssertEqual(turns.values.reduce(0, +), 24)
+        XCTAssertGreaterThanOrEqual(turns[1] ?? 0, turns[2] ?? 0)
+        XCTAssertGreaterThanOrEqual(turns[2] ?? 0, turns[3] ?? 0)
+        // One chat id per conversation, carried through its turns; as many chats as first turns.
+        let chats = Dictionary(grouping: lines, by: { $0["chat_id"] as? String ?? "?" })
+        XCTAssertEqual(chats.count, turns[1])
+        XCTAssertTrue(chats.values.allSatisfy { conversation in
+            conversation.compactMap { $0["turn"] as? Int }.sorted() == Array(1...conversation.count)
+        })
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("c.json")))) as! [String: Any]
+        let byTurn = (document["statistics"] as! [String: Any])["by_turn"] as! [String: [String: Any]]
+        XCTAssertEqual(byTurn["1"]?["total_requests"] as? Int, turns[1])
+        // LAMB answers an unknown chat id with 404.
+        let unknown = Probe.perform(method: "POST", url: server.chatURL, headers: ["Authorization: Bearer \(LambSimServer.token)"],
+                                    timeoutSeconds: 10, body: Array(#"{"messages":[{"role":"user","content":"Hi"}],"chat_id":999999}"#.utf8))
+        XCTAssertEqual(unknown.statusCode, 404)
+    }
+
+    func testAFailedTurnEndsTheConversation() throws {
+        let server = try LambSimServer(["--latency-ms", "1", "--fault-status-rate", "0.2"])
+        let output = try stressTest(["--vus", "2", "--requests", "60", "--turns", "3", "--responses", "f.jsonl"],
+                                    environment: environment(server.baseURL))
+        XCTAssertTrue([0, 1].contains(output.status), output.all)
+        let lines = records("f.jsonl")
+        XCTAssertEqual(lines.count, 60)
+        XCTAssertGreaterThan(lines.filter { $0["success"] as? Bool == false }.count, 0, "the fault hit")
+        for vu in [0, 1] {
+            let sequence = lines.filter { $0["vu"] as? Int == vu }
+            for (previous, next) in zip(sequence, sequence.dropFirst()) {
+                let previousTurn = previous["turn"] as? Int ?? 0, nextTurn = next["turn"] as? Int ?? 0
+                if previous["success"] as? Bool == true && previousTurn < 3 {
+                    XCTAssertEqual(nextTurn, previousTurn + 1, "a success carries the conversation on")
+                } else {
+                    XCTAssertEqual(nextTurn, 1, "after a failure or the last turn, a new conversation")
+                }
+            }
+        }
+    }
+}
