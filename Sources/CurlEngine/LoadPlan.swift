@@ -19,6 +19,17 @@ public enum LoadPlan: Sendable, Equatable {
         case poisson
     }
 
+    /// The target in force `seconds` after the start: active VUs (closed, whole) or requests/s;
+    /// nil for a closed loop without stages (every VU, all the time).
+    public func target(atSeconds seconds: Double) -> Double? {
+        switch self {
+        case .closed(nil): return nil
+        case .closed(let stages?): return stages.target(at: seconds).rounded()
+        case .open(.fixed(let perSecond), _, _): return perSecond
+        case .open(.stages(let stages), _, _): return stages.target(at: seconds)
+        }
+    }
+
     /// The stages this plan follows, if any: they set the run's length.
     public var stages: StageProfile? {
         switch self {

@@ -97,19 +97,14 @@ public struct Scheduler: Equatable, Sendable {
     }
 
     /// The closed-model ramp's target of active VUs at `now`.
-    public func activeTarget(at now: UInt64) -> Int {
-        guard case .closed(let stages?) = plan else { return virtualUsers }
-        let target = stages.target(at: Double(now &- startAt) / 1e9).rounded()
-        return min(virtualUsers, max(0, Int(target)))
+    func activeTarget(at now: UInt64) -> Int {
+        guard case .closed(.some) = plan else { return virtualUsers }
+        return min(virtualUsers, max(0, Int(target(at: now))))
     }
 
     /// The target in force at `now`: active VUs (closed) or requests per second (open).
     public func target(at now: UInt64) -> Double {
-        switch plan {
-        case .closed: return Double(activeTarget(at: now))
-        case .open(.fixed(let perSecond), _, _): return perSecond
-        case .open(.stages(let stages), _, _): return stages.target(at: Double(now &- startAt) / 1e9)
-        }
+        plan.target(atSeconds: Double(now &- startAt) / 1e9) ?? Double(virtualUsers)
     }
 
     /// The opening.

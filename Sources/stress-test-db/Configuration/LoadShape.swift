@@ -73,23 +73,9 @@ extension LoadPlan {
 
     var isOpen: Bool { if case .open = self { return true } else { return false } }
 
-    /// The target in force `seconds` into the run (VUs or requests/s); nil for a plain closed loop.
-    func target(atSeconds seconds: Double) -> Double? {
-        switch self {
-        case .closed(nil): return nil
-        case .closed(let stages?): return stages.target(at: seconds).rounded()
-        case .open(.fixed(let perSecond), _, _): return perSecond
-        case .open(.stages(let stages), _, _): return stages.target(at: seconds)
-        }
-    }
-
     /// The target in force `seconds` into the run, for the progress line; nil for a plain closed loop.
     func targetDescription(at seconds: Double) -> String? {
-        switch self {
-        case .closed(nil): return nil
-        case .closed(let stages?): return "\(Int(stages.target(at: seconds).rounded())) VUs"
-        case .open(.fixed(let perSecond), _, _): return String(format: "%.1f req/s", perSecond)
-        case .open(.stages(let stages), _, _): return String(format: "%.1f req/s", stages.target(at: seconds))
-        }
+        guard let target = target(atSeconds: seconds) else { return nil }
+        return isOpen ? String(format: "%.1f req/s", target) : "\(Int(target)) VUs"
     }
 }

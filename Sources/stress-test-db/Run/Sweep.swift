@@ -128,7 +128,7 @@ struct Sweep {
                 keyFigures: capacity.map { HTMLReport.keyFigures($0.summary.statistics) } ?? [], latency: nil, streaming: nil,
                 sweep: steps.map { step in
                     HTMLReport.SweepPoint(level: step.level, rps: step.summary.requestsPerSecond,
-                                          p95: step.summary.statistics.latencySummary()?.p95, passed: step.passed)
+                                          p95: step.summary.statistics.latencySummary()?.p95)
                 },
                 sweepByRate: byRate, sweepCapacity: capacity?.level, sweepP95Limit: maxP95)
             do {

@@ -17,7 +17,6 @@ struct HTMLReport {
         var level: Double
         var rps: Double
         var p95: Double?
-        var passed: Bool
     }
 
     var title: String
