@@ -1,13 +1,19 @@
 import Foundation
 
-/// Every latency, exactly, for the first `exactLimit` requests; past that, counts per whole
-/// microsecond, so a long soak does not grow memory by 8 bytes a request. Min, max, mean and
-/// stdev stay exact throughout; median and percentiles become exact to the microsecond.
+/// Every latency, exactly, for the first `exactLimit` requests; past that, counts per 10 µs (the
+/// 0.01 ms that reports print), so a long soak does not grow memory with each request: a dense
+/// array up to `denseLimit` (its size follows the largest value seen, 4 MB at most) and a
+/// dictionary above it. Min, max, mean and stdev stay exact throughout; median and percentiles
+/// become exact to the 0.01 ms.
 struct LatencyDistribution {
     static let exactLimit = 100_000
+    /// Values below this many buckets (10 s) are counted in the dense array.
+    static let denseLimit = 1_000_000
 
     private(set) var exact: [Double] = []
-    private(set) var microsecondCounts: [Int: Int]?
+    private(set) var isBucketed = false
+    private var dense: [UInt32] = []
+    private var sparse: [Int: Int] = [:]
     private(set) var count = 0
     private var sum = 0.0
     private var minimum = Double.infinity
@@ -24,33 +30,50 @@ struct LatencyDistribution {
         let delta = value - runningMean
         runningMean += delta / Double(count)
         squaredDeviations += delta * (value - runningMean)
-        if microsecondCounts == nil {
+        if isBucketed {
+            countBucket(Self.bucket(value))
+        } else {
             exact.append(value)
             if exact.count > Self.exactLimit { bucketAll() }
-        } else {
-            microsecondCounts![Self.bucket(value), default: 0] += 1
         }
     }
 
-    static func bucket(_ value: Double) -> Int { Int((value * 1000).rounded()) }
+    /// In units of 10 µs; negative values (a clock step) count as 0.
+    static func bucket(_ value: Double) -> Int { Swift.max(0, Int((value * 100).rounded())) }
+
+    private mutating func countBucket(_ bucket: Int) {
+        guard bucket < Self.denseLimit else { sparse[bucket, default: 0] += 1; return }
+        if bucket >= dense.count { dense.append(contentsOf: repeatElement(0, count: bucket + 1 - dense.count)) }
+        if dense[bucket] == .max { sparse[bucket, default: 0] += 1 } else { dense[bucket] += 1 }
+    }
 
     private mutating func bucketAll() {
-        var counts: [Int: Int] = [:]
-        for value in exact { counts[Self.bucket(value), default: 0] += 1 }
-        microsecondCounts = counts
+        isBucketed = true
+        for value in exact { countBucket(Self.bucket(value)) }
         exact = []
+    }
+
+    /// (bucket, count) in increasing order of bucket.
+    private func buckets() -> [(bucket: Int, count: Int)] {
+        var merged: [Int: Int] = sparse
+        var result: [(bucket: Int, count: Int)] = []
+        for (bucket, n) in dense.enumerated() where n > 0 {
+            result.append((bucket, Int(n) + (merged.removeValue(forKey: bucket) ?? 0)))
+        }
+        result.append(contentsOf: merged.map { ($0.key, $0.value) })
+        return result.sorted { $0.bucket < $1.bucket }
     }
 
     func summary() -> LatencySummary? {
         guard count > 0 else { return nil }
-        guard let counts = microsecondCounts else { return LatencySummary(exact) }
-        let sorted = counts.sorted { $0.key < $1.key }
+        guard isBucketed else { return LatencySummary(exact) }
+        let sorted = buckets()
         /// The value at a 0-based rank in sorted order.
         func value(atRank rank: Int) -> Double {
             var seen = 0
-            for (microseconds, bucketCount) in sorted {
+            for (bucket, bucketCount) in sorted {
                 seen += bucketCount
-                if rank < seen { return Double(microseconds) / 1000 }
+                if rank < seen { return Double(bucket) / 100 }
             }
             return maximum
         }
@@ -100,13 +123,13 @@ struct LatencySummary: Equatable {
 
 extension LatencyDistribution {
     /// Counts in log-spaced bins (`perDecade` a decade), as (bin's geometric centre, count): the
-    /// report's histogram, from the exact values or the microsecond counts alike.
+    /// report's histogram, from the exact values or the bucket counts alike.
     func logHistogram(perDecade: Int = 10) -> [(x: Double, y: Double)] {
         guard count > 0 else { return [] }
         var bins: [Int: Int] = [:]
         func bin(_ value: Double) -> Int { Int((log10(Swift.max(value, 0.001)) * Double(perDecade)).rounded(.down)) }
-        if let counts = microsecondCounts {
-            for (microseconds, n) in counts { bins[bin(Double(microseconds) / 1000), default: 0] += n }
+        if isBucketed {
+            for (bucket, n) in buckets() { bins[bin(Double(bucket) / 100), default: 0] += n }
         } else {
             for value in exact { bins[bin(value), default: 0] += 1 }
         }

@@ -1,6 +1,6 @@
 /// SPEC section 9's `statistics.streaming`, over successful streamed requests, accumulated as records
 /// arrive: TTFT and TPOT per request, ITL pooled over every gap of every request (exact while small,
-/// then bucketed to the microsecond like the latencies), and the output tokens.
+/// then bucketed to 10 µs like the latencies), and the output tokens.
 struct StreamingStatistics {
     private(set) var timeToFirstToken = LatencyDistribution()
     private(set) var interTokenGaps = LatencyDistribution()

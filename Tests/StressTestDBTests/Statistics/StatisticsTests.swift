@@ -69,30 +69,34 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(s.stdev, (858.5).squareRoot(), accuracy: 1e-9)
     }
 
-    func testPastTheExactLimitPercentilesAreExactToTheMicrosecond() {
+    func testPastTheExactLimitPercentilesAreExactToTheHundredthOfAMillisecond() {
         var distribution = LatencyDistribution()
         let n = LatencyDistribution.exactLimit + 20_001
-        // Values k + 0.0004 ms: bucketing rounds them to k.000 ms.
-        let values = (0..<n).map { Double($0 % 1000) + 0.0004 }
+        // Values k + 0.004 ms: bucketing rounds them to k.00 ms. Some above the dense array's 10 s.
+        let values: [Double] = (0..<n).map { index in
+            let milliseconds = Double(index % 1000)
+            return (index % 7 == 0 ? 20 * milliseconds : milliseconds) + 0.004
+        }
         for value in values.shuffled() { distribution.add(value) }
-        XCTAssertNotNil(distribution.microsecondCounts)
+        XCTAssertTrue(distribution.isBucketed)
         XCTAssertEqual(distribution.exact.count, 0)
         let bucketed = distribution.summary()!
         let exact = LatencySummary(values)!
         XCTAssertEqual(bucketed.min, exact.min)
         XCTAssertEqual(bucketed.max, exact.max)
-        XCTAssertEqual(bucketed.mean, exact.mean, accuracy: 1e-9)
-        XCTAssertEqual(bucketed.stdev, exact.stdev, accuracy: 1e-9)
-        XCTAssertEqual(bucketed.median, exact.median, accuracy: 0.0005)
-        XCTAssertEqual(bucketed.p95, exact.p95, accuracy: 0.0005)
-        XCTAssertEqual(bucketed.p99, exact.p99, accuracy: 0.0005)
-        XCTAssertEqual(bucketed.p95, 949)  // sorted[floor(120001 × 0.95)] = sorted[114000] = 949.0004, bucketed to 949.000
+        XCTAssertEqual(bucketed.mean, exact.mean, accuracy: 1e-6)
+        XCTAssertEqual(bucketed.stdev, exact.stdev, accuracy: 1e-6)
+        XCTAssertEqual(bucketed.median, exact.median, accuracy: 0.005)
+        XCTAssertEqual(bucketed.p95, exact.p95, accuracy: 0.005)
+        XCTAssertEqual(bucketed.p99, exact.p99, accuracy: 0.005)
+        XCTAssertEqual(bucketed.p99, (exact.p99 * 100).rounded(.down) / 100, "beyond 10 s, in the dictionary")
+        XCTAssertGreaterThan(exact.p99, 10_000)
     }
 
     func testUpToTheLimitEverythingIsKept() {
         var distribution = LatencyDistribution()
         for value in 0..<LatencyDistribution.exactLimit { distribution.add(Double(value)) }
-        XCTAssertNil(distribution.microsecondCounts)
+        XCTAssertFalse(distribution.isBucketed)
         XCTAssertEqual(distribution.summary(), LatencySummary((0..<LatencyDistribution.exactLimit).map(Double.init)))
     }
 
