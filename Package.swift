@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -26,10 +27,14 @@ let package = Package(
             name: "CurlEngine",
             dependencies: ["CCurl", "ProcessLimits", .product(name: "DequeModule", package: "swift-collections")]
         ),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // HdrHistogram's interval log: the V2 compressed encoding and the text format, for --hdr and merge.
+        .target(name: "HdrLog", dependencies: ["CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         .executableTarget(
             name: "stress-test-db",
             dependencies: [
                 "CurlEngine",
+                "HdrLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +51,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CurlEngine"], path: "Tests/TestSupport"),
         .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine", "TestSupport"]),
         .testTarget(name: "StressTestDBTests", dependencies: ["stress-test-db", "CurlEngine", "TestSupport"]),
+        .testTarget(name: "HdrLogTests", dependencies: ["HdrLog", "TestSupport"]),
         .testTarget(name: "LambSimTests", dependencies: ["lamb-sim", "CurlEngine", "TestSupport"]),
     ]
 )

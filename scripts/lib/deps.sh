@@ -20,6 +20,6 @@ ensure_packages() {
 ensure_build_dependencies() {
     command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain first." >&2; exit 1; }
     # sqlite3 (the CLI) and libcap2-bin (capsh) are used by tests; util-linux gives `script`;
-    # chromium renders the HTML report in its test, headless.
-    ensure_packages libcurl4-openssl-dev libsqlite3-dev pkg-config openssl python3 sqlite3 libcap2-bin util-linux chromium
+    # chromium renders the HTML report in its test, headless; zlib1g-dev compresses HdrHistogram logs.
+    ensure_packages libcurl4-openssl-dev zlib1g-dev libsqlite3-dev pkg-config openssl python3 sqlite3 libcap2-bin util-linux chromium
 }
