@@ -7,22 +7,27 @@ struct ArrivalSchedule: Equatable {
     let rate: LoadPlan.RateSource
     let arrival: LoadPlan.Arrival
     private var random: SplitMix64
+    /// Where in the first gap this schedule starts, 0 ≤ phase < 1: shard I of N starts at I/N so that
+    /// N shards at R/N each interleave into one schedule at R (request k·N + I of the whole at (k·N + I)/R).
+    let phase: Double
     private var index = 0
     private var area = 0.0
 
-    init(rate: LoadPlan.RateSource, arrival: LoadPlan.Arrival, seed: UInt64) {
+    init(rate: LoadPlan.RateSource, arrival: LoadPlan.Arrival, seed: UInt64, phase: Double = 0) {
         self.rate = rate
         self.arrival = arrival
+        self.phase = phase
         random = SplitMix64(seed: seed)
+        area = phase
     }
 
     /// The next request's offset in seconds, or nil once the stages are over.
     mutating func next() -> Double? {
         switch arrival {
         case .constant:
-            area = Double(index)
+            area = Double(index) + phase
         case .poisson:
-            area += -log(1 - random.nextUnitInterval())
+            area += -log(1 - random.nextUnitInterval())  // after the phase, as the constant schedule
         }
         index += 1
         switch rate {

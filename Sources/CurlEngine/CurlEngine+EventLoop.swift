@@ -69,6 +69,9 @@ extension CurlEngine {
             handle.set(CURLOPT_HTTPHEADER, list: headers.raw)
             try handle.setTimeout(seconds: configuration.timeoutSeconds)
             try handle.apply(configuration.tls)
+            if !configuration.sourceAddresses.isEmpty {
+                try handle.setSourceAddress(configuration.sourceAddresses[index % configuration.sourceAddresses.count])
+            }
             handle.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: index + 1))
             _ = stdb_easy_setopt_closesocket_function(handle.raw, loopCloseSocketCallback)
             handle.set(CURLOPT_CLOSESOCKETDATA, pointer: Unmanaged.passUnretained(self).toOpaque())

@@ -49,6 +49,11 @@ final class EasyHandle {
         set(CURLOPT_WRITEDATA, pointer: data)
     }
 
+    /// Connections leave from this local address (`host!ADDR`: an address, never an interface name).
+    func setSourceAddress(_ address: String) throws {
+        try require(stdb_easy_setopt_string(raw, CURLOPT_INTERFACE, "host!" + address), "--source-address \(address)")
+    }
+
     func setTimeout(seconds: Double) throws {
         try require(stdb_easy_setopt_long(raw, CURLOPT_TIMEOUT_MS, max(1, Int((seconds * 1000).rounded()))), "--timeout")
     }

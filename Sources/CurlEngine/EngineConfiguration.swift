@@ -32,6 +32,10 @@ public struct EngineConfiguration: Sendable {
     public var stopGraceSeconds: Double
     /// Closed loop (the default) or open model, with or without stages.
     public var plan: LoadPlan
+    /// Open model: where the schedule starts within its first gap (`--shard I/N` sets I/N).
+    public var arrivalPhase: Double
+    /// Connections leave from these local addresses, VU by VU in turn (`--source-address`); empty: the system's choice.
+    public var sourceAddresses: [String]
     /// Read each response as Server-Sent Events as it arrives (`--stream`).
     public var streaming: Bool
     /// Requests take these URLs and bodies in turn (`url` and `body` when empty).
@@ -45,7 +49,8 @@ public struct EngineConfiguration: Sendable {
         virtualUsers: Int, requestLimit: Int? = nil, durationSeconds: Double? = nil,
         timeoutSeconds: Double = 120, bodyCaptureBytes: Int = 1 << 20, tls: TLSOptions = TLSOptions(),
         stopGraceSeconds: Double = 0.5, plan: LoadPlan = .closed(stages: nil), streaming: Bool = false,
-        urls: [String] = [], bodies: [[UInt8]] = [], conversations: ConversationPlan? = nil
+        urls: [String] = [], bodies: [[UInt8]] = [], conversations: ConversationPlan? = nil,
+        arrivalPhase: Double = 0, sourceAddresses: [String] = []
     ) {
         self.url = url
         self.method = method
@@ -63,6 +68,8 @@ public struct EngineConfiguration: Sendable {
         self.urls = urls
         self.bodies = bodies
         self.conversations = conversations
+        self.arrivalPhase = arrivalPhase
+        self.sourceAddresses = sourceAddresses
     }
 }
 

@@ -48,7 +48,7 @@ public struct Scheduler: Equatable, Sendable {
     private var actedTarget = 0
 
     public init(virtualUsers: Int, requestLimit: Int?, durationSeconds: Double?, graceSeconds: Double, startAt: UInt64,
-         plan: LoadPlan = .closed(stages: nil)) {
+         plan: LoadPlan = .closed(stages: nil), arrivalPhase: Double = 0) {
         self.virtualUsers = virtualUsers
         self.requestLimit = requestLimit
         self.startAt = startAt
@@ -59,7 +59,7 @@ public struct Scheduler: Equatable, Sendable {
         busy = [Bool](repeating: false, count: virtualUsers)
         idle = Array((0..<virtualUsers).reversed())
         if case .open(let rate, let arrival, let seed) = plan {
-            arrivals = ArrivalSchedule(rate: rate, arrival: arrival, seed: seed)
+            arrivals = ArrivalSchedule(rate: rate, arrival: arrival, seed: seed, phase: arrivalPhase)
             advanceArrivals()
         }
     }
@@ -68,7 +68,7 @@ public struct Scheduler: Equatable, Sendable {
     public init(_ configuration: EngineConfiguration, startAt: UInt64) {
         self.init(virtualUsers: configuration.virtualUsers, requestLimit: configuration.requestLimit,
                   durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
-                  startAt: startAt, plan: configuration.plan)
+                  startAt: startAt, plan: configuration.plan, arrivalPhase: configuration.arrivalPhase)
     }
 
     static func nanoseconds(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1e9) }

@@ -232,7 +232,7 @@ struct ConnectionTracker: RouterMiddleware {
     func handle(_ request: Request, context: SimContext, next: (Request, SimContext) async throws -> Response) async throws -> Response {
         let id = ObjectIdentifier(context.channel)
         var context = context
-        if stats.isNewConnection(id) {
+        if stats.isNewConnection(id, peer: context.channel.remoteAddress?.ipAddress) {
             let stats = stats
             context.channel.closeFuture.whenComplete { _ in stats.connectionClosed(id) }
         } else {

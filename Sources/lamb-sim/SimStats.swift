@@ -10,6 +10,8 @@ final class SimStats: Sendable {
         var serviceTimes: [Double] = []
         /// Faults injected, by name.
         var faults: [String: Int] = [:]
+        /// Connections served, by the client's address (`--source-address` spreads them).
+        var connectionsByPeer: [String: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -18,8 +20,12 @@ final class SimStats: Sendable {
     /// Service times kept for percentiles; beyond this the oldest are overwritten.
     private let serviceTimeWindow = 200_000
 
-    func isNewConnection(_ id: ObjectIdentifier) -> Bool {
-        state.withLock { $0.openConnections.insert(id).inserted }
+    func isNewConnection(_ id: ObjectIdentifier, peer: String?) -> Bool {
+        state.withLock { state in
+            guard state.openConnections.insert(id).inserted else { return false }
+            state.connectionsByPeer[peer ?? "unknown", default: 0] += 1
+            return true
+        }
     }
 
     func connectionClosed(_ id: ObjectIdentifier) {
@@ -52,6 +58,7 @@ final class SimStats: Sendable {
         }
         let statuses = snapshot.byStatus.keys.sorted().map { "\"\($0)\":\(snapshot.byStatus[$0]!)" }.joined(separator: ",")
         let faults = snapshot.faults.keys.sorted().map { "\"\($0)\":\(snapshot.faults[$0]!)" }.joined(separator: ",")
+        let peers = snapshot.connectionsByPeer.keys.sorted().map { "\"\($0)\":\(snapshot.connectionsByPeer[$0]!)" }.joined(separator: ",")
         let total = snapshot.byStatus.values.reduce(0, +)
         let rows = (try? store?.chatRowCount()) ?? 0
         let byTurns = (try? store?.chatsByTurns()) ?? [:]
@@ -60,7 +67,7 @@ final class SimStats: Sendable {
             {"received":\(received.current),"requests":\(total),"requests_by_status":{\(statuses)},"faults":{\(faults)},"completions":\(snapshot.completions),\
             "chat_rows":\(rows),"chats_by_turns":{\(turns)},"chat_rows_written":\(store?.chatRowsWritten.current ?? 0),\
             "sqlite_busy_waits":\(store?.busyWaits.current ?? 0),\
-            "open_connections":\(snapshot.openConnections.count),\
+            "open_connections":\(snapshot.openConnections.count),"connections_by_peer":{\(peers)},\
             "service_time_ms":{"p50":\(percentile(0.5)),"p95":\(percentile(0.95)),"p99":\(percentile(0.99))}}
             """
     }

@@ -38,6 +38,8 @@ struct LoadOptions: ParsableArguments {
     var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Ramp the target linearly from 0 through stages, e.g. 30s:10,2m:100,30s:0 (VUs; with --rate, requests/s). The run lasts their sum.", valueName: "D:T,..."))
     var stages: StageList?
+    @Option(help: ArgumentHelp("Run shard I of N (0 ≤ I < N): its share of the VUs, requests and rate; merge the shards' --hdr logs with `merge`.", valueName: "I/N"))
+    var shard: Shard?
     @Option(name: .customLong("threshold"), help: ArgumentHelp("Pass/fail check, repeatable: METRIC OP VALUE, e.g. 'p95<2s' or 'error_rate<=1%'. Any failure exits 99.", valueName: "EXPR"))
     var thresholds: [String] = []
 }
@@ -55,6 +57,8 @@ struct TargetOptions: ParsableArguments {
     var authToken: String?
     @Option(help: ArgumentHelp("Log in to LAMB as this user for the token (password from LAMB_PASSWORD, or asked for without echo).", valueName: "EMAIL"))
     var login: String?
+    @Option(help: ArgumentHelp("Spread connections over these local addresses, VU by VU (one address reaches about 28,000 connections to one server port).", valueName: "ADDR[,ADDR...]"))
+    var sourceAddress: String?
     @Flag(help: "Disable Authorization header.")
     var noAuth = false
     @Flag(help: "Skip server readiness check.")
@@ -84,6 +88,8 @@ struct OutputOptions: ParsableArguments {
     var report: String?
     @Option(help: ArgumentHelp("Append one JSON line per --interval: requests, errors, rps, latency percentiles, in flight.", valueName: "FILE"))
     var timeseries: String?
+    @Option(help: ArgumentHelp("Write an HdrHistogram interval log (tags latency, ttft, service; µs, 3 digits) per --interval, mergeable with `merge`.", valueName: "FILE"))
+    var hdr: String?
     @Option(help: ArgumentHelp("Seconds per time-series interval (default 10); with six or more, a drift verdict.", valueName: "SECONDS"))
     var interval: Double?
     @Option(help: ArgumentHelp("Service levels a good request meets, e.g. e2e=10s,ttft=500ms (keys e2e, ttft, tpot, itl; ms or s): reports goodput.", valueName: "KEY=VALUE,..."))
@@ -135,6 +141,9 @@ struct RunOptions: ParsableArguments {
         if target.noAuth && target.authToken != nil { throw ValidationError("--no-auth and --auth-token contradict each other; give one.") }
         if target.login != nil && (target.noAuth || target.authToken != nil) {
             throw ValidationError("--login gets the token itself; it cannot be used with --auth-token or --no-auth.")
+        }
+        if target.sourceAddress != nil && load.sync {
+            throw ValidationError("--source-address needs the libcurl engine; it cannot be used with --sync.")
         }
         if let vus = load.vus, vus > 100_000 { throw ValidationError("--vus above 100000 is not supported on one machine (got \(vus)).") }
     }

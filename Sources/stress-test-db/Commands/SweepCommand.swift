@@ -60,6 +60,7 @@ struct SweepCommand: ParsableCommand {
         guard levels.refine >= 0 else { throw ValidationError("--refine must be 0 or more.") }
         guard levels.timeout > 0, levels.timeout.isFinite else { throw ValidationError("--timeout must be positive.") }
         if let maxP95 = levels.maxP95, !(maxP95 > 0) { throw ValidationError("--max-p95 must be a positive number of ms.") }
+        if output.hdr != nil { throw ValidationError("--hdr logs one run; a sweep's levels are several (use --timeseries).") }
     }
 
     func plannedLevels() throws -> [Double] {

@@ -37,7 +37,7 @@ extension Configuration {
             streaming: load.stream, serviceLevel: try output.slo.map { try ServiceLevel.parse($0, streaming: load.stream) },
             timeSeriesPath: output.timeseries,
             // The report's charts over time need intervals: 1 s when only --report asks for them.
-            intervalSeconds: output.interval ?? (output.timeseries != nil ? 10 : (output.report != nil ? 1 : nil)),
+            intervalSeconds: output.interval ?? (output.timeseries != nil || output.hdr != nil ? 10 : (output.report != nil ? 1 : nil)),
             reportPath: output.report,
             requestLimit: load.requests, durationSeconds: load.duration,
             timeoutSeconds: load.timeout, responseMaxChars: output.responseMaxChars ?? settings.responseMaxChars,
@@ -64,6 +64,9 @@ extension Configuration {
             configuration.prompts = try PromptFile.parse(text, path: path)
         }
         configuration.persistChat = !load.noPersist
+        configuration.hdrPath = output.hdr
+        if let shard = load.shard { try configuration.apply(shard) }
+        if let list = options.target.sourceAddress { configuration.sourceAddresses = try SourceAddress.parse(list) }
         return configuration
     }
 

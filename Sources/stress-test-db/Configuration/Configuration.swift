@@ -36,6 +36,12 @@ struct Configuration {
     var intervalSeconds: Double?
     /// `--report FILE.html`.
     var reportPath: String?
+    /// `--hdr FILE`: the HdrHistogram interval log.
+    var hdrPath: String?
+    /// `--shard I/N` (nil: the whole run).
+    var shard: Shard?
+    /// `--source-address`: local addresses connections leave from, checked to be local.
+    var sourceAddresses: [String] = []
     /// Sweep steps: records completed this early in the run are left out of the statistics.
     var warmupSeconds: Double = 0
     var requestLimit: Int?

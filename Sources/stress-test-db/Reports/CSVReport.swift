@@ -29,7 +29,8 @@ enum CSVReport {
             ?? "duration:\(JSONText.integerOrNumber(configuration.durationSeconds ?? 0))"
         return [
             String(index), configuration.assistantID, summary.statistics.mostCommonModel ?? "", summary.embeddingModel,
-            totalRequests, String(configuration.virtualUsers), String(Int(configuration.timeoutSeconds)),
+            // 0 VUs: a merge that took in another tool's log, which does not say.
+            totalRequests, configuration.virtualUsers > 0 ? String(configuration.virtualUsers) : "", String(Int(configuration.timeoutSeconds)),
             String(format: "%.2f", summary.wallSeconds), String(format: "%.2f", summary.statistics.successPercent),
             errorColumn(summary.statistics),
         ]

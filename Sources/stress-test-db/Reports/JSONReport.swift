@@ -23,11 +23,11 @@ enum JSONReport {
                 ("timestamp", .string(isoTimestamp(microseconds: writtenAtMicroseconds))),
                 ("api_url", .string(configuration.baseURL)),
                 ("assistant_id", .string(configuration.assistantID)),
-                ("vus", .int(configuration.virtualUsers)),
+                ("vus", configuration.virtualUsers > 0 ? .int(configuration.virtualUsers) : .null),
                 ("total_requests", .optional(configuration.requestLimit)),
                 ("duration", .optional(configuration.durationSeconds)),
                 ("timeout", .wholeOrNumber(configuration.timeoutSeconds)),
-            ])),
+            ] + (configuration.shard.map { [("shard", JSONValue.string($0.description))] } ?? []))),
             ("statistics", statistics(summary)),
             ("raw_results", .array([])),
         ])

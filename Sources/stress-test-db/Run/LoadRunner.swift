@@ -33,7 +33,7 @@ extension Configuration {
 
     /// Every output written at the end is checked before any load is sent.
     func checkOutputPaths() throws {
-        for (flag, path) in [("--output", outputPath), ("--csv", csvPath), ("--report", reportPath)] {
+        for (flag, path) in [("--output", outputPath), ("--csv", csvPath), ("--report", reportPath), ("--hdr", hdrPath)] {
             guard let path else { continue }
             do { try FileOutput.checkWritable(path) } catch {
                 throw ConfigurationError("cannot write \(flag) \(path): \(error). Choose a writable path.")
@@ -50,6 +50,6 @@ extension Configuration {
             // for the body scanner to find `model` and `error` in a large answer.
             bodyCaptureBytes: responseMaxChars == 0 ? 64 << 20 : max(responseMaxChars * 4 + 4, 64 << 10),
             tls: tls, plan: plan, streaming: streaming, urls: requestURLs, bodies: requestBodies.map { Array($0.utf8) },
-            conversations: conversationPlan)
+            conversations: conversationPlan, arrivalPhase: shard?.arrivalPhase ?? 0, sourceAddresses: sourceAddresses)
     }
 }

@@ -13,11 +13,17 @@ extension LoadTest {
         var timeSeriesFailure: String?
     }
 
+    /// `--hdr`'s log for this run, if asked for.
+    var hdrOutput: HdrLogOutput? {
+        guard let path = configuration.hdrPath, let interval = configuration.intervalSeconds else { return nil }
+        return HdrLogOutput(path: path, intervalSeconds: interval, streaming: configuration.streaming, openModel: configuration.plan.isOpen)
+    }
+
     /// Runs the load and turns every result into a record: statistics, the JSONL line, the progress line.
     /// `finishSeries`: write the time series' last, partial line and judge the drift (a sweep does
     /// that once, after its last level).
     func collect(from runner: LoadRunner, responses: Int32?, spool: RawResultsSpool?, timeSeries: TimeSeriesOutput?,
-                 finishSeries: Bool = true) -> Collected {
+                 hdr: HdrLogOutput? = nil, finishSeries: Bool = true) -> Collected {
         var collected = Collected(statistics: Statistics(serviceLevel: configuration.serviceLevel))
         var progress = ProgressLine(
             requestLimit: configuration.requestLimit, durationSeconds: configuration.durationSeconds,
@@ -30,6 +36,7 @@ extension LoadTest {
                               inFlight: max(0, runner.requestsStarted - completed), connectionsOpened: runner.connectionsOpened)
         }
         timeSeries?.begin(at: startMicroseconds)
+        hdr?.begin(at: startMicroseconds, shard: configuration.shard?.description ?? "0/1")
         /// Seconds on the time series' clock (a sweep's runs share one).
         func seriesSeconds(_ microseconds: Int64) -> Double {
             Double(microseconds - (timeSeries?.originMicroseconds ?? startMicroseconds)) / 1e6
@@ -53,6 +60,7 @@ extension LoadTest {
                     if configuration.progress { progress.observe(record) }
                     if responses != nil && collected.writeFailure == nil { lines += record.jsonLine }
                     if spool != nil { kept.append(record) }
+                    hdr?.add(record, at: Double(record.completedAtMicroseconds - startMicroseconds) / 1e6)
                     if let timeSeries {
                         timeSeries.add(record, at: seriesSeconds(record.completedAtMicroseconds),
                                        gauges: gauges(seconds, completed: collected.statistics.total))
@@ -76,6 +84,7 @@ extension LoadTest {
             // An interval's line waits 50 ms past its end for records still on their way from the loop.
             let now = Double(monotonicNanoseconds() - start) / 1e9
             timeSeries?.advance(to: seriesSeconds(wallClockMicroseconds()) - 0.05, gauges: gauges(now, completed: collected.statistics.total))
+            hdr?.advance(to: Double(wallClockMicroseconds() - startMicroseconds) / 1e6 - 0.05)
             if configuration.progress {
                 let elapsed = Double(monotonicNanoseconds() - start) / 1e9
                 if let line = progress.update(elapsed: elapsed, completed: collected.statistics.total,
@@ -85,6 +94,7 @@ extension LoadTest {
             }
         }
         if configuration.progress && progress.isTerminal && progress.lastShown > 0 { console.err("\r\u{1B}[2K") }
+        hdr?.finish(at: Double(wallClockMicroseconds() - startMicroseconds) / 1e6)
         if let timeSeries, finishSeries {
             let end = Double(monotonicNanoseconds() - start) / 1e9
             collected.drift = timeSeries.finish(at: seriesSeconds(wallClockMicroseconds()), gauges: gauges(end, completed: collected.statistics.total))

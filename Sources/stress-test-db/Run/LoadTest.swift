@@ -63,7 +63,8 @@ struct LoadTest {
         defer { signals.uninstall() }
 
         let startedAtMicroseconds = wallClockMicroseconds()
-        let collected = collect(from: runner, responses: responsesDescriptor, spool: spool, timeSeries: timeSeries)
+        let hdr = hdrOutput
+        let collected = collect(from: runner, responses: responsesDescriptor, spool: spool, timeSeries: timeSeries, hdr: hdr)
         if let opened = runner.connectionsOpened { verbose("  connections opened: \(opened)") }
         if let failure = runner.failure, collected.statistics.total == 0 {
             console.error("the load could not start: \(failure)")
@@ -77,8 +78,11 @@ struct LoadTest {
         summary.thresholds = configuration.thresholds.map { $0.evaluate(collected.statistics, wallSeconds: collected.wallSeconds) }
         // A runner that failed mid-run stopped as Ctrl-C would: every record is reported, then the reason.
         let runFailure = runner.failure.map { "the run was stopped early: \($0)" }
+        hdr?.writeTotals(ShardTotals(summary))
+        let seriesFailures = [collected.timeSeriesFailure, hdr?.failure].compactMap { $0 }
         return report(summary, spool: spool, outputFailure: collected.outputFailure, writeFailure: collected.writeFailure,
-                      runFailure: runFailure, timeSeriesFailure: collected.timeSeriesFailure, timeline: collected.timeline,
+                      runFailure: runFailure, timeSeriesFailure: seriesFailures.isEmpty ? nil : seriesFailures.joined(separator: "; "),
+                      timeline: collected.timeline,
                       signal: signals.stoppedBySignal)
     }
 
@@ -134,6 +138,9 @@ struct LoadTest {
             } catch {
                 failures.append("writing --report \(path) failed: \(error)")
             }
+        }
+        if let path = configuration.hdrPath, !(timeSeriesFailure ?? "").contains("--hdr") {
+            saved.append("HDR log written to: \(path)")
         }
         if let path = configuration.responsesPath, writeFailure == nil {
             saved.append("Responses appended to: \(path) (\(summary.statistics.total) lines)")

@@ -3,11 +3,11 @@ struct CountedKeys<Key: Hashable> {
     private(set) var order: [Key] = []
     private(set) var counts: [Key: Int] = [:]
 
-    mutating func add(_ key: Key) {
-        if let count = counts[key] {
-            counts[key] = count + 1
+    mutating func add(_ key: Key, count: Int = 1) {
+        if let current = counts[key] {
+            counts[key] = current + count
         } else {
-            counts[key] = 1
+            counts[key] = count
             order.append(key)
         }
     }

@@ -14,22 +14,21 @@ struct LatencyDistribution {
     private(set) var isBucketed = false
     private var dense: [UInt32] = []
     private var sparse: [Int: Int] = [:]
-    private(set) var count = 0
-    private var sum = 0.0
-    private var minimum = Double.infinity
-    private var maximum = -Double.infinity
-    // Welford's running mean and squared deviations, for the stdev once values are bucketed.
-    private var runningMean = 0.0
-    private var squaredDeviations = 0.0
+    /// Exact count, sum, extremes and spread, whatever the mode.
+    private(set) var moments = Moments()
+    var count: Int { moments.count }
+
+    init() {}
+
+    /// A distribution known by its exact moments and counts at given values (`merge`'s HDR buckets).
+    init(moments: Moments, counts: [(milliseconds: Double, count: Int)]) {
+        self.moments = moments
+        isBucketed = true
+        for (value, n) in counts { countBucket(Self.bucket(value), n) }
+    }
 
     mutating func add(_ value: Double) {
-        count += 1
-        sum += value
-        minimum = Swift.min(minimum, value)
-        maximum = Swift.max(maximum, value)
-        let delta = value - runningMean
-        runningMean += delta / Double(count)
-        squaredDeviations += delta * (value - runningMean)
+        moments.add(value)
         if isBucketed {
             countBucket(Self.bucket(value))
         } else {
@@ -41,10 +40,10 @@ struct LatencyDistribution {
     /// In units of 10 µs; negative values (a clock step) count as 0.
     static func bucket(_ value: Double) -> Int { Swift.max(0, Int((value * 100).rounded())) }
 
-    private mutating func countBucket(_ bucket: Int) {
-        guard bucket < Self.denseLimit else { sparse[bucket, default: 0] += 1; return }
+    private mutating func countBucket(_ bucket: Int, _ n: Int = 1) {
+        guard bucket < Self.denseLimit else { sparse[bucket, default: 0] += n; return }
         if bucket >= dense.count { dense.append(contentsOf: repeatElement(0, count: bucket + 1 - dense.count)) }
-        if dense[bucket] == .max { sparse[bucket, default: 0] += 1 } else { dense[bucket] += 1 }
+        if Int(dense[bucket]) + n > Int(UInt32.max) { sparse[bucket, default: 0] += n } else { dense[bucket] += UInt32(n) }
     }
 
     private mutating func bucketAll() {
@@ -75,16 +74,53 @@ struct LatencyDistribution {
                 seen += bucketCount
                 if rank < seen { return Double(bucket) / 100 }
             }
-            return maximum
+            return moments.max
         }
         let n = count
         let median = n % 2 == 1 ? value(atRank: n / 2) : (value(atRank: n / 2 - 1) + value(atRank: n / 2)) / 2
         return LatencySummary(
-            min: minimum, max: maximum, mean: sum / Double(n), median: median,
+            min: moments.min, max: moments.max, mean: moments.sum / Double(n), median: median,
             p95: value(atRank: Swift.min(n - 1, Int(Double(n) * 0.95))),
             p99: value(atRank: Swift.min(n - 1, Int(Double(n) * 0.99))),
-            stdev: n > 1 ? (squaredDeviations / Double(n - 1)).squareRoot() : 0)
+            stdev: moments.stdev)
     }
+}
+
+/// Count, sum, extremes and Welford's sum of squared deviations: exact as values arrive, and
+/// mergeable across shards (Chan, Golub and LeVeque's pairwise update).
+struct Moments: Equatable {
+    var count = 0
+    var sum = 0.0
+    var min = Double.infinity
+    var max = -Double.infinity
+    var mean = 0.0
+    var squaredDeviations = 0.0
+
+    mutating func add(_ value: Double) {
+        count += 1
+        sum += value
+        min = Swift.min(min, value)
+        max = Swift.max(max, value)
+        let delta = value - mean
+        mean += delta / Double(count)
+        squaredDeviations += delta * (value - mean)
+    }
+
+    mutating func merge(_ other: Moments) {
+        guard other.count > 0 else { return }
+        guard count > 0 else { self = other; return }
+        let total = Double(count + other.count)
+        let delta = other.mean - mean
+        squaredDeviations += other.squaredDeviations + delta * delta * Double(count) * Double(other.count) / total
+        mean += delta * Double(other.count) / total
+        count += other.count
+        sum += other.sum
+        min = Swift.min(min, other.min)
+        max = Swift.max(max, other.max)
+    }
+
+    /// The sample standard deviation.
+    var stdev: Double { count > 1 ? (squaredDeviations / Double(count - 1)).squareRoot() : 0 }
 }
 
 struct LatencySummary: Equatable {

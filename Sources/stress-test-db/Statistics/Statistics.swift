@@ -39,6 +39,14 @@ struct Statistics {
 
     init(serviceLevel: ServiceLevel? = nil) { self.serviceLevel = serviceLevel }
 
+    /// The union of shards, from their HDR logs (`merge`): counts added, distributions merged.
+    init(total: Int, successful: Int, statusCodes: CountedKeys<Int>, errors: CountedKeys<String>, problems: CountedKeys<String>,
+         models: CountedKeys<String>, latencies: LatencyDistribution, serviceTimes: LatencyDistribution, streaming: StreamingStatistics) {
+        (self.total, self.successful, self.statusCodes, self.errors, self.problems, self.models) =
+            (total, successful, statusCodes, errors, problems, models)
+        (self.latencies, self.serviceTimes, self.streaming) = (latencies, serviceTimes, streaming)
+    }
+
     mutating func add(_ record: ResponseRecord) {
         total += 1
         if record.success { successful += 1 }

@@ -8,6 +8,15 @@ struct StreamingStatistics {
     private(set) var outputTokens = 0
     private(set) var requests = 0
 
+    init() {}
+
+    /// What a merge of HDR logs knows: the TTFT distribution and the output tokens.
+    init(timeToFirstToken: LatencyDistribution, outputTokens: Int) {
+        self.timeToFirstToken = timeToFirstToken
+        self.outputTokens = outputTokens
+        requests = timeToFirstToken.count
+    }
+
     mutating func add(_ record: ResponseRecord) {
         guard record.success, let stream = record.stream else { return }
         requests += 1
