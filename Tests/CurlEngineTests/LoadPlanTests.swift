@@ -57,4 +57,21 @@ final class LoadPlanTests: XCTestCase {
         XCTAssertEqual(times.filter { $0 < 10 }.count, 500, "500 in the ramp up")
         XCTAssertEqual(times.filter { $0 >= 10 && $0 < 30 }.count, 2000, "100/s for 20 s")
     }
+
+    /// `--shard I/N`: N schedules at R/N, each starting I/N of a gap in, are together the schedule at R,
+    /// request for request (constant arrivals, fixed and ramped rates).
+    func testShardsSchedulesInterleaveIntoTheWhole() {
+        for (whole, part) in [(LoadPlan.RateSource.fixed(requestsPerSecond: 90), LoadPlan.RateSource.fixed(requestsPerSecond: 30)),
+                              (.stages(ramp), .stages(StageProfile(ramp.stages.map { Stage(durationSeconds: $0.durationSeconds, target: $0.target / 3) })))] {
+            var single = ArrivalSchedule(rate: whole, arrival: .constant, seed: 1)
+            let expected = (0..<300).compactMap { _ in single.next() }
+            var merged: [Double] = []
+            for index in 0..<3 {
+                var shard = ArrivalSchedule(rate: part, arrival: .constant, seed: 1, phase: Double(index) / 3)
+                merged += (0..<100).compactMap { _ in shard.next() }
+            }
+            XCTAssertEqual(merged.count, expected.count)
+            for (a, b) in zip(merged.sorted(), expected) { XCTAssertEqual(a, b, accuracy: 1e-9) }
+        }
+    }
 }

@@ -23,3 +23,10 @@ ensure_build_dependencies() {
     # chromium renders the HTML report in its test, headless; zlib1g-dev compresses HdrHistogram logs.
     ensure_packages libcurl4-openssl-dev zlib1g-dev libsqlite3-dev pkg-config openssl python3 sqlite3 libcap2-bin util-linux chromium
 }
+
+# HdrHistogram's Python implementation reads our --hdr logs in a test (the reference reader).
+ensure_python_hdrhistogram() {
+    python3 -c "import hdrh" 2>/dev/null && return 0
+    echo "Installing the Python package hdrhistogram ..."
+    python3 -m pip install --quiet hdrhistogram || pip install --quiet hdrhistogram
+}

@@ -1,0 +1,59 @@
+import CurlEngine
+import XCTest
+@testable import stress_test_db
+
+/// SPEC section 18's `--shard I/N`: shares that add up, rates that divide, and clear refusals.
+final class ShardTests: XCTestCase {
+    let environment = ["API_BASE_URL": "http://127.0.0.1:9", "JWT_TOKEN": "t", "ASSISTANT_ID": "1"]
+
+    func resolve(_ arguments: [String]) throws -> Configuration {
+        try Configuration.resolve(options: RunOptions.parse(arguments), environment: environment, readFile: { _ in nil })
+    }
+
+    func testSharesAddUpAndTheFirstShardsTakeTheRemainder() {
+        for count in [1, 2, 3, 7] {
+            for total in [0, 1, count - 1, count, count + 1, 2 * count - 1, 100, 10_007] {
+                let shares = (0..<count).map { Shard(index: $0, count: count).share(of: total) }
+                XCTAssertEqual(shares.reduce(0, +), total, "\(total) over \(count)")
+                XCTAssertEqual(shares, shares.sorted(by: >), "the first shards take the extra ones")
+                XCTAssertLessThanOrEqual((shares.max() ?? 0) - (shares.min() ?? 0), 1)
+                XCTAssertEqual(shares.filter { $0 == total / count + 1 }.count, total % count)
+            }
+        }
+    }
+
+    func testParsing() {
+        XCTAssertEqual(Shard(argument: "2/3"), Shard(index: 2, count: 3))
+        for bad in ["3/3", "-1/2", "1/0", "1", "a/b", "1/2/3", ""] { XCTAssertNil(Shard(argument: bad), bad) }
+    }
+
+    func testAConfigurationTakesItsShare() throws {
+        let base = ["--vus", "10", "--requests", "100"]
+        let shares = try (0..<3).map { try resolve(base + ["--shard", "\($0)/3"]) }
+        XCTAssertEqual(shares.map(\.virtualUsers), [4, 3, 3])
+        XCTAssertEqual(shares.map(\.requestLimit), [34, 33, 33])
+        XCTAssertEqual(shares.map { $0.shard?.description }, ["0/3", "1/3", "2/3"])
+        let rated = try resolve(["--rate", "90", "--vus", "30", "--duration", "5", "--shard", "1/3"])
+        XCTAssertEqual(rated.plan.offeredRate, 30)
+        XCTAssertEqual(rated.engineConfiguration.arrivalPhase, 1.0 / 3.0, accuracy: 1e-12)
+        XCTAssertThrowsError(try resolve(["--vus", "2", "--requests", "100", "--shard", "2/3"])) {
+            XCTAssertTrue("\($0)".contains("2 VUs cannot be split over 3 shards"), "\($0)")
+        }
+        XCTAssertThrowsError(try resolve(["--vus", "8", "--requests", "2", "--shard", "2/3"])) {
+            XCTAssertTrue("\($0)".contains("2 requests cannot be split over 3 shards"), "\($0)")
+        }
+        XCTAssertEqual(try resolve(base + ["--shard", "0/1"]).virtualUsers, 10, "one shard is the whole run")
+    }
+
+    func testSourceAddressesMustBeLocalAndNumeric() throws {
+        XCTAssertEqual(try SourceAddress.parse("127.0.0.2, 127.0.0.3"), ["127.0.0.2", "127.0.0.3"])
+        XCTAssertEqual(try SourceAddress.parse("::1"), ["::1"])
+        // TEST-NET-1 (RFC 5737) is never a local address; binding to it fails, nothing is sent.
+        XCTAssertThrowsError(try SourceAddress.parse("127.0.0.2,192.0.2.1")) {
+            XCTAssertTrue("\($0)".contains("192.0.2.1 is not an address of this machine"), "\($0)")
+        }
+        XCTAssertThrowsError(try SourceAddress.parse("localhost")) { XCTAssertTrue("\($0)".contains("not an IP address"), "\($0)") }
+        XCTAssertThrowsError(try SourceAddress.parse(",")) { XCTAssertTrue("\($0)".contains("at least one address"), "\($0)") }
+        XCTAssertThrowsError(try RunOptions.parse(["--vus", "1", "--requests", "1", "--sync", "--source-address", "127.0.0.2"]))
+    }
+}
