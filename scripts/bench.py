@@ -5,6 +5,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 from benchlib import Nginx, aiohttp_client, curl_multi_reference, hey, stdb, wrk  # noqa: E402
 from lambsim import LambSim  # noqa: E402
 from bench_streaming import compile_c, streaming  # noqa: E402
+from bench_distributed import distributed, hdr_cost  # noqa: E402
 
 
 def main():
@@ -14,7 +15,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--series-minutes", type=float, default=10, help="length of each time-series soak run")
     parser.add_argument("--quick", action="store_true", help="skip the 5-minute soak")
-    parser.add_argument("--only", default="throughput,lambsim,latency,scale,rate,streaming,soak,series",
+    parser.add_argument("--distributed-vus", type=int, default=50000, help="VUs of the distributed section, over 4 shards")
+    parser.add_argument("--only", default="throughput,lambsim,latency,scale,rate,streaming,soak,series,hdr,distributed",
                         help="comma-separated sections to run (default: all)")
     args = parser.parse_args()
     sections = set(args.only.split(","))
@@ -50,6 +52,10 @@ def main():
             soak(args, say)
         if "series" in sections:
             series_soak(args, folder, say)
+        if "hdr" in sections:
+            hdr_cost(args, secs, folder, say)
+        if "distributed" in sections:
+            distributed(args, folder, say, vus=args.distributed_vus)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

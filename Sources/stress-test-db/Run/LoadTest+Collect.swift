@@ -41,6 +41,7 @@ extension LoadTest {
         func seriesSeconds(_ microseconds: Int64) -> Double {
             Double(microseconds - (timeSeries?.originMicroseconds ?? startMicroseconds)) / 1e6
         }
+        var lastTrim = 0.0
         runner.start()
         while true {
             let next = runner.results.next(timeout: 0.2)
@@ -83,6 +84,12 @@ extension LoadTest {
             }
             // An interval's line waits 50 ms past its end for records still on their way from the loop.
             let now = Double(monotonicNanoseconds() - start) / 1e9
+            // glibc keeps the pages the loop thread's freed batches leave behind: over a 10-minute
+            // soak RSS crept up 14% with nothing more in use. Handing them back every 10 s keeps it flat.
+            if now - lastTrim >= 10 {
+                MemoryTrim.run()
+                lastTrim = now
+            }
             timeSeries?.advance(to: seriesSeconds(wallClockMicroseconds()) - 0.05, gauges: gauges(now, completed: collected.statistics.total))
             hdr?.advance(to: Double(wallClockMicroseconds() - startMicroseconds) / 1e6 - 0.05)
             if configuration.progress {
