@@ -178,6 +178,9 @@ extension CurlEngine {
                     let code = stdb_msg_result(message)
                     curl_multi_remove_handle(multi, easy)
                     batch.append(record(user, code: code))
+                    if engine.configuration.conversations != nil && user.conversation.answered == 0 {
+                        scheduler.conversationEnded(virtualUser: user.index)
+                    }
                     for next in scheduler.finished(virtualUser: user.index, now: monotonicNanoseconds()) { apply(next) }
                 }
             }

@@ -30,6 +30,8 @@ public enum LoadPlan: Sendable, Equatable {
         }
     }
 
+    public var isOpen: Bool { if case .open = self { return true } else { return false } }
+
     /// The stages this plan follows, if any: they set the run's length.
     public var stages: StageProfile? {
         switch self {

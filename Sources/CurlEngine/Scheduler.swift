@@ -34,6 +34,13 @@ public struct Scheduler: Equatable, Sendable {
     public private(set) var lastStartAt: UInt64?
     public private(set) var firstScheduledAt: UInt64?
     private var busy: [Bool]
+    /// `--turns N` with a request count (closed loop): a VU beginning a conversation reserves its N
+    /// turns from the count, so the count ends on whole conversations (24 requests of 3 turns are 8
+    /// chats, whoever is free). Per VU, the reserved turns not yet started; empty without turns.
+    private var reservedTurns: [Int]
+    private let conversationTurns: Int
+    /// Turns started or reserved so far.
+    private var reserved = 0
 
     // The open model.
     private var arrivals: ArrivalSchedule?
@@ -48,7 +55,7 @@ public struct Scheduler: Equatable, Sendable {
     private var actedTarget = 0
 
     public init(virtualUsers: Int, requestLimit: Int?, durationSeconds: Double?, graceSeconds: Double, startAt: UInt64,
-         plan: LoadPlan = .closed(stages: nil), arrivalPhase: Double = 0) {
+         plan: LoadPlan = .closed(stages: nil), arrivalPhase: Double = 0, conversationTurns: Int = 1) {
         self.virtualUsers = virtualUsers
         self.requestLimit = requestLimit
         self.startAt = startAt
@@ -58,6 +65,9 @@ public struct Scheduler: Equatable, Sendable {
         runDeadline = limits.min().map { startAt + Self.nanoseconds($0) }
         busy = [Bool](repeating: false, count: virtualUsers)
         idle = Array((0..<virtualUsers).reversed())
+        self.conversationTurns = conversationTurns
+        let reserves = conversationTurns > 1 && requestLimit != nil && !plan.isOpen
+        reservedTurns = reserves ? [Int](repeating: 0, count: virtualUsers) : []
         if case .open(let rate, let arrival, let seed) = plan {
             arrivals = ArrivalSchedule(rate: rate, arrival: arrival, seed: seed, phase: arrivalPhase)
             advanceArrivals()
@@ -68,7 +78,8 @@ public struct Scheduler: Equatable, Sendable {
     public init(_ configuration: EngineConfiguration, startAt: UInt64) {
         self.init(virtualUsers: configuration.virtualUsers, requestLimit: configuration.requestLimit,
                   durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
-                  startAt: startAt, plan: configuration.plan, arrivalPhase: configuration.arrivalPhase)
+                  startAt: startAt, plan: configuration.plan, arrivalPhase: configuration.arrivalPhase,
+                  conversationTurns: configuration.conversations?.turns ?? 1)
     }
 
     static func nanoseconds(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1e9) }
@@ -133,6 +144,14 @@ public struct Scheduler: Equatable, Sendable {
         if case .open = plan { idle.append(user) }
     }
 
+    /// The VU's conversation ended before its last turn (a turn failed): its unstarted turns go back
+    /// to the count, for another conversation. Call before `finished`.
+    public mutating func conversationEnded(virtualUser user: Int) {
+        guard !reservedTurns.isEmpty else { return }
+        reserved -= reservedTurns[user]
+        reservedTurns[user] = 0
+    }
+
     /// Stop starting requests; the ones in flight get the grace period, the waiting ones are dropped
     /// from the schedule (they were never sent, so they have no record).
     public mutating func stop(now: UInt64) {
@@ -193,8 +212,22 @@ public struct Scheduler: Equatable, Sendable {
     }
 
     private mutating func startIfAllowed(_ user: Int, scheduledAt: UInt64, now: UInt64) -> Action? {
-        guard mayStart(now: now) else { return nil }
+        guard mayStart(now: now), takeReservedTurn(user) else { return nil }
         return start(user, scheduledAt: scheduledAt, now: now)
+    }
+
+    /// With conversations under a count: the VU's next reserved turn, reserving a new conversation's
+    /// turns (as many as the count has left) when it has none.
+    private mutating func takeReservedTurn(_ user: Int) -> Bool {
+        guard !reservedTurns.isEmpty, let requestLimit else { return true }
+        if reservedTurns[user] == 0 {
+            guard reserved < requestLimit else { return false }
+            let turns = min(conversationTurns, requestLimit - reserved)
+            reservedTurns[user] = turns
+            reserved += turns
+        }
+        reservedTurns[user] -= 1
+        return true
     }
 
     private mutating func start(_ user: Int, scheduledAt: UInt64, now: UInt64) -> Action {

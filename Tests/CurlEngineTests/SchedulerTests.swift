@@ -81,4 +81,44 @@ final class SchedulerTests: XCTestCase {
         scheduler.stop(now: 5)
         XCTAssertEqual(scheduler.tick(now: second), [.abort(virtualUsers: [1])])
     }
+
+    /// `--turns 3 --requests 10` with 2 VUs: each conversation reserves its turns, so a fast VU cannot
+    /// leave a slow one's conversation cut short; the count's last, partial conversation has 1 turn.
+    func testConversationsReserveTheirTurnsFromTheCount() {
+        var scheduler = Scheduler(virtualUsers: 2, requestLimit: 10, durationSeconds: nil, graceSeconds: 0.5, startAt: 0,
+                                  conversationTurns: 3)
+        var turns = [0, 0]
+        XCTAssertEqual(started(scheduler.begin(now: 0)), [0, 1])  // 6 of the 10 reserved
+        turns = [1, 1]
+        // VU 0 is fast: it ends its 3 turns, then reserves the next 3 (9 reserved), ends them, then gets
+        // the last one; VU 1's reserved turns are still there for it.
+        for now in 1...6 {
+            let next = started(scheduler.finished(virtualUser: 0, now: UInt64(now)))
+            XCTAssertEqual(next, [0], "turn \(now + 1) of VU 0")
+            turns[0] += 1
+        }
+        XCTAssertEqual(started(scheduler.finished(virtualUser: 0, now: 7)), [], "the count is all reserved")
+        XCTAssertEqual(started(scheduler.finished(virtualUser: 1, now: 8)), [1])
+        XCTAssertEqual(started(scheduler.finished(virtualUser: 1, now: 9)), [1])
+        turns[1] += 2
+        XCTAssertEqual(turns, [7, 3])
+        XCTAssertEqual(started(scheduler.finished(virtualUser: 1, now: 10)), [])
+        XCTAssertEqual(scheduler.started, 10)
+        XCTAssertTrue(scheduler.isFinished(at: 10))
+    }
+
+    func testAConversationEndedEarlyGivesItsTurnsBack() {
+        var scheduler = Scheduler(virtualUsers: 2, requestLimit: 6, durationSeconds: nil, graceSeconds: 0.5, startAt: 0,
+                                  conversationTurns: 3)
+        XCTAssertEqual(started(scheduler.begin(now: 0)), [0, 1])  // all 6 reserved
+        // VU 0's first turn failed: its two other turns return, and it begins a new conversation with them.
+        scheduler.conversationEnded(virtualUser: 0)
+        XCTAssertEqual(started(scheduler.finished(virtualUser: 0, now: 1)), [0])
+        XCTAssertEqual(started(scheduler.finished(virtualUser: 0, now: 2)), [0])
+        XCTAssertEqual(started(scheduler.finished(virtualUser: 0, now: 3)), [], "2 turns were left: the new one has 2")
+        XCTAssertEqual(started(scheduler.finished(virtualUser: 1, now: 4)), [1])
+        XCTAssertEqual(started(scheduler.finished(virtualUser: 1, now: 5)), [1])
+        XCTAssertEqual(started(scheduler.finished(virtualUser: 1, now: 6)), [])
+        XCTAssertEqual(scheduler.started, 6)
+    }
 }

@@ -71,7 +71,6 @@ extension LoadPlan {
         }
     }
 
-    var isOpen: Bool { if case .open = self { return true } else { return false } }
 
     /// The target in force `seconds` into the run, for the progress line; nil for a plain closed loop.
     func targetDescription(at seconds: Double) -> String? {
