@@ -60,7 +60,30 @@ final class Conversation {
     /// The answer to the turn in flight: a 2xx JSON with a `chat_id` and the assistant's content
     /// carries the conversation on; anything else ends it (the next request starts a new one).
     func receive(_ plan: ConversationPlan, succeeded: Bool, response: [UInt8]) {
-        guard succeeded, let (id, content) = Self.reply(response) else {
+        carry(plan, reply: succeeded ? Self.reply(response) : nil)
+    }
+
+    /// The streamed answer to the turn in flight: a 2xx stream that ended with `[DONE]`, no error
+    /// event and some content, with LAMB's `X-Chat-Id` header, carries the conversation on.
+    func receive(_ plan: ConversationPlan, succeeded: Bool, stream: SSEScanner?, chatIDHeader: [UInt8]?) {
+        guard succeeded, let stream, stream.sawDone, stream.errorMessage == nil, let content = stream.content, !content.isEmpty,
+              let header = chatIDHeader, let id = Self.jsonValue(header) else {
+            carry(plan, reply: nil)
+            return
+        }
+        carry(plan, reply: (id, [UInt8(ascii: "\"")] + content + [UInt8(ascii: "\"")]))
+    }
+
+    /// A header's chat id as a JSON value: digits as a number (LAMB's ids), anything else a string.
+    static func jsonValue(_ header: [UInt8]) -> [UInt8]? {
+        guard !header.isEmpty else { return nil }
+        if header.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) { return header }
+        guard !header.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) else { return nil }
+        return [UInt8(ascii: "\"")] + header + [UInt8(ascii: "\"")]
+    }
+
+    private func carry(_ plan: ConversationPlan, reply: (chatID: [UInt8], content: [UInt8])?) {
+        guard let (id, content) = reply else {
             answered = 0
             return
         }

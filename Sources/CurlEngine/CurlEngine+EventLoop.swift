@@ -69,14 +69,20 @@ extension CurlEngine {
             handle.set(CURLOPT_HTTPHEADER, list: headers.raw)
             try handle.setTimeout(seconds: configuration.timeoutSeconds)
             try handle.apply(configuration.tls)
+            let user = try VirtualUser(index: index, handle: handle, captureLimit: configuration.bodyCaptureBytes,
+                                       shard: shards[index / Shard.size])
+            if configuration.conversations != nil && configuration.streaming {
+                let sink = HeaderSink()
+                user.headers = sink
+                handle.setHeaderTarget(sink)
+            }
             if !configuration.sourceAddresses.isEmpty {
                 try handle.setSourceAddress(configuration.sourceAddresses[index % configuration.sourceAddresses.count])
             }
             handle.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: index + 1))
             _ = stdb_easy_setopt_closesocket_function(handle.raw, loopCloseSocketCallback)
             handle.set(CURLOPT_CLOSESOCKETDATA, pointer: Unmanaged.passUnretained(self).toOpaque())
-            return try VirtualUser(index: index, handle: handle, captureLimit: configuration.bodyCaptureBytes,
-                                   shard: shards[index / Shard.size])
+            return user
         }
 
         /// Teardown order, and why it is safe: every easy handle leaves its multi first. The easy

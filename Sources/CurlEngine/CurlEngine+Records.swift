@@ -17,7 +17,12 @@ extension CurlEngine.EventLoop {
         var chatID: String?
         if let plan = engine.configuration.conversations {
             turn = user.conversation.turn
-            user.conversation.receive(plan, succeeded: (200..<300).contains(status), response: user.response.bytes)
+            if let headers = user.headers {
+                user.conversation.receive(plan, succeeded: (200..<300).contains(status), stream: user.response.sse,
+                                          chatIDHeader: headers.chatID)
+            } else {
+                user.conversation.receive(plan, succeeded: (200..<300).contains(status), response: user.response.bytes)
+            }
             chatID = user.conversation.chatID.map { String(decoding: $0, as: UTF8.self) }
         }
         return RequestResult(

@@ -18,6 +18,8 @@ extension CurlEngine {
         var requestIndex = 0
         /// `--turns`: the VU's conversation (made on first use: no memory for runs without turns).
         lazy var conversation = Conversation()
+        /// `--turns` with `--stream`: the response's `X-Chat-Id`.
+        var headers: HeaderSink?
 
         init(index: Int, handle: EasyHandle, captureLimit: Int, shard: Shard) throws {
             self.index = index
@@ -31,7 +33,8 @@ extension CurlEngine {
         /// Ready for the next request: not yet sent, the response buffer emptied.
         func rewind(streaming: Bool) {
             sendOnce.attempts = 0
-            if streaming { response.sse = SSEScanner() }
+            if streaming { response.sse = SSEScanner(keepingContent: headers != nil) }
+            headers?.chatID = nil
             response.received = 0
             // The buffer is reused from request to request; one that a large answer grew is let go.
             if response.bytes.capacity > Self.keptCapacity {

@@ -14,6 +14,9 @@ public struct SSEScanner: Sendable {
     private(set) var sawDone = false
     /// The message of the first event whose JSON had a non-null top-level `error`.
     private(set) var errorMessage: String?
+    /// `--turns` with `--stream`: the content deltas' string literals without their quotes, joined
+    /// (escapes stay as sent, so quoting it again gives the whole answer as one JSON string).
+    private(set) var content: [UInt8]?
 
     private var line: [UInt8] = []
     private var data: [UInt8] = []
@@ -24,7 +27,9 @@ public struct SSEScanner: Sendable {
     /// Buffers kept between events; a larger one (a 1 MiB event) is let go afterwards.
     private static let keptCapacity = 64 << 10
 
-    public init() {}
+    public init(keepingContent: Bool = false) {
+        if keepingContent { content = [] }
+    }
 
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, at now: UInt64) {
         var start = 0
@@ -94,6 +99,7 @@ public struct SSEScanner: Sendable {
                 if firstContentAt == nil { firstContentAt = now }
                 lastContentAt = now
                 contentChunks += 1
+                if self.content != nil { self.content! += raw[(content.lowerBound + 1)..<(content.upperBound - 1)] }
             }
         }
     }

@@ -54,4 +54,19 @@ final class ConversationTests: BinaryTestCase {
             }
         }
     }
+
+    /// Streamed: the chat id comes in LAMB's `X-Chat-Id` header, the answer in content deltas.
+    func testStreamedConversationsCarryTheHeadersChatID() throws {
+        let server = try LambSimServer(["--latency-ms", "1", "--ttft-ms", "2", "--itl-ms", "1", "--tokens", "3"])
+        let output = try stressTest(["--vus", "2", "--requests", "12", "--turns", "3", "--stream", "--responses", "s.jsonl"],
+                                    environment: environment(server.baseURL))
+        XCTAssertEqual(output.status, 0, output.all)
+        XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["3": 4])
+        let lines = records("s.jsonl")
+        XCTAssertEqual(Dictionary(grouping: lines, by: { $0["turn"] as? Int ?? 0 }).mapValues(\.count), [1: 4, 2: 4, 3: 4])
+        XCTAssertEqual(Set(lines.compactMap { $0["chat_id"] as? String }).count, 4)
+        // Six messages a chat in the blob: each turn's user message and the answer.
+        let sqlite = try runProcess(URL(fileURLWithPath: "/usr/bin/sqlite3"), [server.databasePath, "SELECT json_array_length(messages) FROM chats"])
+        XCTAssertEqual(sqlite.stdout.split(separator: "\n"), ["6", "6", "6", "6"])
+    }
 }
