@@ -27,6 +27,8 @@ final class Conversation {
     private(set) var chatID: [UInt8]?
     /// Turns answered in the current conversation; 0 before its first.
     private(set) var answered = 0
+    /// The current conversation's place among all begun (its prompt and assistant go round-robin by it).
+    private(set) var number = 0
     /// The body of the request in flight, in memory libcurl may point at until it completes.
     private(set) var body = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
     private(set) var bodyCount = 0
@@ -42,7 +44,8 @@ final class Conversation {
         if answered == 0 {
             history.removeAll(keepingCapacity: true)
             chatID = nil
-            pending = plan.userMessages[nextConversation() % plan.userMessages.count]
+            number = nextConversation()
+            pending = plan.userMessages[number % plan.userMessages.count]
         }
         var bytes = plan.head + history
         if !history.isEmpty { bytes += Array(", ".utf8) }

@@ -202,6 +202,8 @@ extension CurlEngine {
                 do {
                     if let plan = engine.configuration.conversations {
                         user.conversation.prepare(plan) { defer { conversationsStarted += 1 }; return conversationsStarted }
+                        user.requestIndex = user.conversation.number
+                        try variants.applyURL(user.conversation.number, to: user.handle)
                         try user.handle.setRequest(method: engine.configuration.method,
                                                    body: UnsafeRawBufferPointer(rebasing: user.conversation.body[0..<user.conversation.bodyCount]))
                     } else if variants.vary {

@@ -14,6 +14,7 @@ public struct RequestResult: Sendable {
     /// Streaming: the events as they arrived (also when the transfer failed part-way).
     public var stream: StreamSummary?
     /// The request's place in start order over every VU: it took URL and body `requestIndex % count`.
+    /// With `--turns`, its conversation's place among those begun (a conversation keeps one URL).
     public var requestIndex = 0
     /// `--turns`: the request's turn in its conversation (1-based), and the conversation's chat id.
     public var turn: Int?

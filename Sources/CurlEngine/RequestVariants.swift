@@ -41,6 +41,11 @@ final class RequestVariants {
     /// More than one URL or body: each request must choose.
     var vary: Bool { urls.count > 1 || bodies.count > 1 }
 
+    /// `--turns`: a conversation keeps one URL (a chat belongs to one assistant), the `k`th.
+    func applyURL(_ k: Int, to handle: EasyHandle) throws {
+        if urls.count > 1 { try handle.setParsedURL(urls[k % urls.count]) }
+    }
+
     /// Points `handle` at request `k`'s URL and body.
     func apply(_ k: Int, to handle: EasyHandle, method: String) throws {
         try handle.setParsedURL(urls[k % urls.count])

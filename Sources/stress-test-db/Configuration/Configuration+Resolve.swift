@@ -52,9 +52,6 @@ extension Configuration {
             envFilesRead: settings.filesRead)
         configuration.model = load.model
         configuration.turns = load.turns
-        if load.turns > 1 && target.assistantIDs.count > 1 {
-            throw ConfigurationError("--turns with several assistants is not supported yet (a chat belongs to one assistant); give one --assistant-id.")
-        }
         configuration.assistantIDs = target.assistantIDs
         configuration.requestURLs = target.requestURLs
         if let path = load.prompts {

@@ -69,4 +69,20 @@ final class ConversationTests: BinaryTestCase {
         let sqlite = try runProcess(URL(fileURLWithPath: "/usr/bin/sqlite3"), [server.databasePath, "SELECT json_array_length(messages) FROM chats"])
         XCTAssertEqual(sqlite.stdout.split(separator: "\n"), ["6", "6", "6", "6"])
     }
+
+    /// Several assistants: a conversation keeps one (a chat belongs to one assistant); they take turns by conversation.
+    func testEachConversationStaysWithOneAssistant() throws {
+        let server = try LambSimServer(["--latency-ms", "1", "--assistants", "1,2"])
+        let output = try stressTest(["--vus", "2", "--requests", "8", "--turns", "2", "--assistant-id", "1,2", "--responses", "a.jsonl"],
+                                    environment: environment(server.baseURL))
+        XCTAssertEqual(output.status, 0, output.all)
+        let lines = records("a.jsonl")
+        let byChat = Dictionary(grouping: lines, by: { $0["chat_id"] as? String ?? "?" })
+        XCTAssertEqual(byChat.count, 4)
+        XCTAssertTrue(byChat.values.allSatisfy { Set($0.compactMap { $0["assistant_id"] as? String }).count == 1 }, "\(byChat)")
+        XCTAssertEqual(Dictionary(grouping: lines, by: { $0["assistant_id"] as? String ?? "?" }).mapValues(\.count), ["1": 4, "2": 4])
+        let sqlite = try runProcess(URL(fileURLWithPath: "/usr/bin/sqlite3"),
+                                    [server.databasePath, "SELECT assistant_id, COUNT(*) FROM chats GROUP BY assistant_id"])
+        XCTAssertEqual(sqlite.stdout.split(separator: "\n"), ["1|2", "2|2"])
+    }
 }
