@@ -70,7 +70,7 @@ enum ConsoleReport {
         for (label, distribution) in [("TTFT:", streaming.timeToFirstToken), ("ITL:", streaming.interTokenGaps),
                                       ("TPOT:", streaming.timePerOutputToken)] {
             let row = distribution.summary().map { String(format: "%10.2f%10.2f%10.2f", $0.median, $0.p95, $0.p99) }
-                ?? String(format: "%10@%10@%10@", "-", "-", "-")
+                ?? String(repeating: String(repeating: " ", count: 9) + "-", count: 3)
             lines.append("  " + label.padding(toLength: 24, withPad: " ", startingAt: 0) + row)
         }
         let seconds = summary.wallSeconds
