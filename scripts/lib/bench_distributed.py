@@ -1,6 +1,6 @@
 """Past one process: 50,000 VUs as 4 shards spread over 4 loopback source addresses, and what the HDR
 log costs. Every server listens on 127.0.0.1; every run is bounded in requests and time."""
-import csv, json, os, subprocess, time, urllib.request
+import json, os, statistics, subprocess, time, urllib.request
 
 from benchlib import Nginx, stdb
 from lambsim import LambSim
@@ -30,8 +30,7 @@ def distributed(args, folder, say, vus=50000):
             command = ["/usr/bin/time", "-f", "%M", "-o", os.path.join(folder, f"shard-{i}.rss"),
                        os.path.join(args.bin, "stress-test-db"), "--vus", str(vus), "--requests", str(requests),
                        "--shard", f"{i}/{SHARDS}", "--source-address", SOURCES, "--timeout", "300", "--no-check",
-                       "--no-progress", "--hdr", os.path.join(folder, f"shard-{i}.hlog"), "--interval", "5",
-                       "--csv", os.path.join(folder, f"shard-{i}.csv")]
+                       "--no-progress", "--hdr", os.path.join(folder, f"shard-{i}.hlog"), "--interval", "5"]
             procs.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT))
         start = time.monotonic()
         opened_at, peak_open = None, 0
@@ -54,41 +53,39 @@ def distributed(args, folder, say, vus=50000):
     finally:
         for sim in sims:
             sim.stop()
-    rows = []
-    for i in range(SHARDS):
-        with open(os.path.join(folder, f"shard-{i}.csv"), newline="") as f:
-            rows.append(list(csv.DictReader(f))[-1])
     rss = [int(open(os.path.join(folder, f"shard-{i}.rss")).read().split()[-1]) / 1024 for i in range(SHARDS)]
-    records = sum(int(row["total_requests"]) for row in rows)
     merged = subprocess.run([os.path.join(args.bin, "stress-test-db"), "merge"]
                             + [os.path.join(folder, f"shard-{i}.hlog") for i in range(SHARDS)]
                             + ["--output", os.path.join(folder, "merged.json")], capture_output=True, text=True)
-    statistics = json.load(open(os.path.join(folder, "merged.json")))["statistics"]
+    merged_statistics = json.load(open(os.path.join(folder, "merged.json")))["statistics"]
     per_vu_kb = sum(rss) * 1024 / vus
-    say(f"records {records:,} (shards' CSV rows), merged {statistics['total_requests']:,}, lamb-sims received "
-        f"{received:,}, failed {statistics['failed']} ({statistics['errors'] or 'none'}); merge exit {merged.returncode}")
+    say(f"records (merged from the shards' logs) {merged_statistics['total_requests']:,}, lamb-sims received "
+        f"{received:,}, failed {merged_statistics['failed']} ({merged_statistics['errors'] or 'none'}); merge exit {merged.returncode}")
     say(f"connections by source address at the servers: "
         + ", ".join(f"{peer} {count:,}" for peer, count in sorted(peers.items())))
     say(f"all {vus:,} connections open after " + (f"{opened_at:.1f} s" if opened_at else f"never (peak {peak_open:,})")
-        + f"; run {wall:.1f} s; merged p50 {statistics['latency_ms']['median']:.1f} ms, p99 {statistics['latency_ms']['p99']:.1f} ms")
+        + f"; run {wall:.1f} s; merged p50 {merged_statistics['latency_ms']['median']:.1f} ms, p99 {merged_statistics['latency_ms']['p99']:.1f} ms")
     say(f"peak RSS per shard {', '.join(f'{r:.0f}' for r in rss)} MB: {per_vu_kb:.1f} KB per VU")
     say()
 
 
-def hdr_cost(args, seconds, folder, say, rounds=3):
-    """--hdr at 100 VUs against nginx, alternating with the same run without it."""
-    say(f"## HDR recording cost: 100 VUs against nginx, {seconds} s runs, {rounds} rounds alternating")
+def hdr_cost(args, seconds, folder, say, rounds=7):
+    """--hdr at 100 VUs against nginx, alternating with the same run without it (light runs: --requests)."""
+    requests = 40000 * seconds
+    say(f"## HDR recording cost: 100 VUs against nginx, {requests:,} requests a run, {rounds} rounds alternating")
     say()
     nginx = Nginx(folder)
     rates = {"without --hdr": [], "--hdr --interval 1": []}
     try:
         for _ in range(rounds):
             for name, extra in (("without --hdr", []), ("--hdr --interval 1", ["--hdr", os.path.join(folder, "cost.hlog"), "--interval", "1"])):
-                rates[name].append(stdb(args.bin, nginx.url, 100, seconds=seconds, extra=extra, light=True)["rps"])
+                rates[name].append(stdb(args.bin, nginx.url, 100, requests=requests, extra=extra, light=True)["rps"])
     finally:
         nginx.stop()
     for name, values in rates.items():
-        say(f"{name}: " + ", ".join(f"{v:,.0f}" for v in values) + f" req/s (mean {sum(values) / len(values):,.0f})")
-    base = sum(rates["without --hdr"]) / rounds
-    say(f"cost: {1 - sum(rates['--hdr --interval 1']) / rounds / base:+.2%} of throughput")
+        say(f"{name}: " + ", ".join(f"{v:,.0f}" for v in values) + f" req/s (median {statistics.median(values):,.0f})")
+    # Each round's pair ran back to back: the median of their ratios leaves out the machine's drift.
+    ratios = [b / a for a, b in zip(rates["without --hdr"], rates["--hdr --interval 1"])]
+    say(f"cost: {1 - statistics.median(ratios):+.2%} of throughput (median of the {rounds} pairs' ratios; "
+        f"pairs ranged {1 - max(ratios):+.2%} to {1 - min(ratios):+.2%})")
     say()

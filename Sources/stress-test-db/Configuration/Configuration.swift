@@ -38,6 +38,10 @@ struct Configuration {
     var reportPath: String?
     /// `--hdr FILE`: the HdrHistogram interval log.
     var hdrPath: String?
+    /// Whether the run keeps the time series (its file, the report's charts, the drift verdict):
+    /// not when `--hdr` alone asked for intervals, so the log costs only its histograms.
+    var keepsTimeSeries: Bool { intervalSeconds != nil && (timeSeriesPath != nil || reportPath != nil || !intervalsOnlyForHDR) }
+    var intervalsOnlyForHDR = false
     /// `--shard I/N` (nil: the whole run).
     var shard: Shard?
     /// `--source-address`: local addresses connections leave from, checked to be local.

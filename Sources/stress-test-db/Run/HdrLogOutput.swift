@@ -13,6 +13,10 @@ final class HdrLogOutput {
     private let intervalSeconds: Double
     private var descriptor: Int32 = -1
     private let tags: [String]
+    private let ttftTag: Int?
+    private let serviceTag: Int?
+    /// When the open interval ends, in seconds of the run.
+    private var openEnd: Double
     private var histograms: [Histogram<UInt64>]
     private var openIndex = 0
     /// Why the log could not be written, if it could not (shown after the results).
@@ -22,6 +26,9 @@ final class HdrLogOutput {
         self.path = path
         self.intervalSeconds = intervalSeconds
         tags = ["latency"] + (streaming ? ["ttft"] : []) + (openModel ? ["service"] : [])
+        ttftTag = tags.firstIndex(of: "ttft")
+        serviceTag = tags.firstIndex(of: "service")
+        openEnd = intervalSeconds
         histograms = tags.map { _ in
             Histogram<UInt64>(highestTrackableValue: Self.highestTrackableValue, numberOfSignificantValueDigits: .three)
         }
@@ -43,12 +50,10 @@ final class HdrLogOutput {
     /// A record completed `seconds` into the run; one that arrives after its interval was written
     /// counts in the open one, as in the time series.
     func add(_ record: ResponseRecord, at seconds: Double) {
-        advance(to: seconds)
+        if seconds >= openEnd { advance(to: seconds) }
         count(0, record.latencyMilliseconds)
-        if let index = tags.firstIndex(of: "ttft"), record.success, let ttft = record.stream?.timeToFirstTokenMilliseconds {
-            count(index, ttft)
-        }
-        if let index = tags.firstIndex(of: "service"), record.startLagMilliseconds != nil { count(index, record.serviceMilliseconds) }
+        if let index = ttftTag, record.success, let ttft = record.stream?.timeToFirstTokenMilliseconds { count(index, ttft) }
+        if let index = serviceTag, record.startLagMilliseconds != nil { count(index, record.serviceMilliseconds) }
     }
 
     private func count(_ tag: Int, _ milliseconds: Double) {
@@ -58,7 +63,7 @@ final class HdrLogOutput {
 
     /// Writes every interval over by `seconds` (empty ones too: the log has no gaps).
     func advance(to seconds: Double) {
-        while seconds >= Double(openIndex + 1) * intervalSeconds { write(length: intervalSeconds) }
+        while seconds >= openEnd { write(length: intervalSeconds) }
     }
 
     /// The last, partial interval, ending when the run did.
@@ -79,6 +84,7 @@ final class HdrLogOutput {
             histograms[index].reset()
         }
         openIndex += 1
+        openEnd = Double(openIndex + 1) * intervalSeconds
         guard failure == nil, descriptor >= 0 else { return }
         do { try FileOutput.writeAll(descriptor, Array(text.utf8)) } catch { failure = "writing --hdr \(path) failed: \(error)" }
     }

@@ -21,7 +21,7 @@ struct LoadTest {
         let timeSeries: TimeSeriesOutput?
         do {
             (responsesDescriptor, spool) = try openOutputs()
-            timeSeries = try configuration.intervalSeconds.map { interval in
+            timeSeries = try (configuration.keepsTimeSeries ? configuration.intervalSeconds : nil).map { interval in
                 do {
                     return try TimeSeriesOutput(intervalSeconds: interval, streaming: configuration.streaming,
                                                 path: configuration.timeSeriesPath)

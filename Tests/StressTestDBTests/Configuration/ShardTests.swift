@@ -56,4 +56,17 @@ final class ShardTests: XCTestCase {
         XCTAssertThrowsError(try SourceAddress.parse(",")) { XCTAssertTrue("\($0)".contains("at least one address"), "\($0)") }
         XCTAssertThrowsError(try RunOptions.parse(["--vus", "1", "--requests", "1", "--sync", "--source-address", "127.0.0.2"]))
     }
+
+    /// `--hdr` alone asks for intervals for its log only: no time series is kept beside it (its cost
+    /// would show as the log's); `--timeseries`, `--report` or `--interval` alone keep one.
+    func testHDRAloneKeepsNoTimeSeries() throws {
+        let base = ["--vus", "1", "--requests", "1"]
+        XCTAssertFalse(try resolve(base + ["--hdr", "a.hlog"]).keepsTimeSeries)
+        XCTAssertFalse(try resolve(base + ["--hdr", "a.hlog", "--interval", "1"]).keepsTimeSeries)
+        XCTAssertEqual(try resolve(base + ["--hdr", "a.hlog"]).intervalSeconds, 10)
+        XCTAssertTrue(try resolve(base + ["--hdr", "a.hlog", "--timeseries", "a.jsonl"]).keepsTimeSeries)
+        XCTAssertTrue(try resolve(base + ["--hdr", "a.hlog", "--report", "a.html"]).keepsTimeSeries)
+        XCTAssertTrue(try resolve(base + ["--interval", "1"]).keepsTimeSeries)
+        XCTAssertFalse(try resolve(base).keepsTimeSeries)
+    }
 }
