@@ -34,10 +34,13 @@ def distributed(args, folder, say, vus=50000):
             procs.append(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT))
         start = time.monotonic()
         opened_at, peak_open = None, 0
+        # A connection counts once its first request reached lamb-sim (connections_by_peer is cumulative;
+        # 127.0.0.1 is this script's own /stats polling).
         while any(p.poll() is None for p in procs) and time.monotonic() - start < 900:
-            open_now = sum(stats(sim.url)["open_connections"] for sim in sims)
-            peak_open = max(peak_open, open_now)
-            if opened_at is None and open_now >= vus:
+            served = sum(count for sim in sims for peer, count in stats(sim.url)["connections_by_peer"].items()
+                         if peer != "127.0.0.1")
+            peak_open = max(peak_open, served)
+            if opened_at is None and served >= vus:
                 opened_at = time.monotonic() - start
             time.sleep(0.2)
         for p in procs:
@@ -63,7 +66,7 @@ def distributed(args, folder, say, vus=50000):
         f"{received:,}, failed {merged_statistics['failed']} ({merged_statistics['errors'] or 'none'}); merge exit {merged.returncode}")
     say(f"connections by source address at the servers: "
         + ", ".join(f"{peer} {count:,}" for peer, count in sorted(peers.items())))
-    say(f"all {vus:,} connections open after " + (f"{opened_at:.1f} s" if opened_at else f"never (peak {peak_open:,})")
+    say(f"all {vus:,} connections opened and served a first request after " + (f"{opened_at:.1f} s" if opened_at else f"never ({peak_open:,})")
         + f"; run {wall:.1f} s; merged p50 {merged_statistics['latency_ms']['median']:.1f} ms, p99 {merged_statistics['latency_ms']['p99']:.1f} ms")
     say(f"peak RSS per shard {', '.join(f'{r:.0f}' for r in rss)} MB: {per_vu_kb:.1f} KB per VU")
     say()
