@@ -66,7 +66,7 @@ public struct RequestResult: Sendable {
         self.stream = stream
     }
 
-    func with(requestIndex: Int, turn: Int? = nil, chatID: String? = nil) -> RequestResult {
+    public func with(requestIndex: Int, turn: Int? = nil, chatID: String? = nil) -> RequestResult {
         var copy = self
         copy.requestIndex = requestIndex
         copy.turn = turn

@@ -47,7 +47,7 @@ final class URLSessionRunner: LoadRunner, Sendable {
     }
 
     func start() {
-        let request = makeRequest()
+        let requests = makeRequests()
         Task.detached { [self] in
             await withTaskGroup(of: ChildEnded.self) { group in
                 let begin = monotonicNanoseconds()
@@ -56,7 +56,8 @@ final class URLSessionRunner: LoadRunner, Sendable {
                     return scheduler.begin(now: begin)
                 }
                 var ticking = false
-                launch(opening, request: request, in: &group)
+                var handed = 0
+                launch(opening, requests: requests, handed: &handed, in: &group)
                 while true {
                     let now = monotonicNanoseconds()
                     let (finished, deadline) = state.withLock { ($0.isFinished(at: now), $0.nextDeadline(now: now)) }
@@ -74,7 +75,7 @@ final class URLSessionRunner: LoadRunner, Sendable {
                     }
                     // After a stop nothing starts; the in-flight requests end or are cancelled after the grace.
                     actions += state.withLock { $0.stopping ? [] : $0.tick(now: monotonicNanoseconds()) }
-                    launch(actions, request: request, in: &group)
+                    launch(actions, requests: requests, handed: &handed, in: &group)
                 }
                 group.cancelAll()
             }
@@ -94,11 +95,14 @@ final class URLSessionRunner: LoadRunner, Sendable {
         }
     }
 
-    private func launch(_ actions: [Scheduler.Action], request: URLRequest, in group: inout TaskGroup<ChildEnded>) {
+    /// Request k (in start order, over every VU) takes the URL and body `k % count`, as on the engine.
+    private func launch(_ actions: [Scheduler.Action], requests: Requests, handed: inout Int, in group: inout TaskGroup<ChildEnded>) {
         for case .start(let user, let scheduledAt) in actions {
+            let index = handed
+            handed += 1
             group.addTask { [self] in
-                let result = await perform(request, virtualUser: user, scheduledAt: scheduledAt)
-                results.push([result])
+                let result = await perform(requests.request(index), virtualUser: user, scheduledAt: scheduledAt)
+                results.push([result.with(requestIndex: index)])
                 return .request(state.withLock { $0.finished(virtualUser: user, now: monotonicNanoseconds()) })
             }
         }
@@ -109,10 +113,29 @@ final class URLSessionRunner: LoadRunner, Sendable {
         if deadline > now { try? await Task.sleep(nanoseconds: min(deadline - now, 250_000_000)) }
     }
 
-    private func makeRequest() -> URLRequest {
-        var request = URLRequest(url: URL(string: configuration.url)!)
+    /// The URLs and bodies requests take in turn (several assistants, a file of prompts).
+    private struct Requests: Sendable {
+        var base: URLRequest
+        var urls: [URL]
+        var bodies: [Data]
+
+        func request(_ k: Int) -> URLRequest {
+            var request = base
+            request.url = urls[k % urls.count]
+            request.httpBody = bodies[k % bodies.count]
+            return request
+        }
+    }
+
+    private func makeRequests() -> Requests {
+        let urls = (configuration.urls.isEmpty ? [configuration.url] : configuration.urls).map { URL(string: $0)! }
+        let bodies = (configuration.bodies.isEmpty ? [configuration.body] : configuration.bodies).map { Data($0) }
+        return Requests(base: makeRequest(url: urls[0]), urls: urls, bodies: bodies)
+    }
+
+    private func makeRequest(url: URL) -> URLRequest {
+        var request = URLRequest(url: url)
         request.httpMethod = configuration.method
-        request.httpBody = Data(configuration.body)
         request.timeoutInterval = configuration.timeoutSeconds
         for line in configuration.headers {
             guard let colon = line.firstIndex(of: ":") else { continue }
@@ -140,7 +163,7 @@ final class URLSessionRunner: LoadRunner, Sendable {
             statusCode: finished.response?.statusCode ?? 0, latencyMilliseconds: latency, failure: nil,
             contentType: finished.response?.value(forHTTPHeaderField: "Content-Type"), body: finished.body,
             bodyBytesReceived: finished.received, completedAtMicroseconds: wallClockMicroseconds(),
-            bytesSent: configuration.body.count, virtualUser: index, startLagMilliseconds: startLag, stream: stream)
+            bytesSent: request.httpBody?.count ?? 0, virtualUser: index, startLagMilliseconds: startLag, stream: stream)
     }
 }
 

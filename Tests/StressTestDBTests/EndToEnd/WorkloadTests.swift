@@ -23,6 +23,12 @@ final class WorkloadTests: BinaryTestCase {
         let missing = try stressTest(["--vus", "2", "--requests", "4", "--assistant-id", "1,9", "--responses", "m.jsonl"],
                                      environment: environment(server.baseURL))
         XCTAssertEqual(records("m.jsonl").filter { $0["status_code"] as? Int == 404 }.count, 2, missing.all)
+        // The URLSession runner takes the assistants in turn too (the server answers 404 for the missing one).
+        let sync = try stressTest(["--sync", "--vus", "2", "--requests", "4", "--assistant-id", "1,9", "--responses", "s.jsonl"],
+                                  environment: environment(server.baseURL))
+        let syncLines = records("s.jsonl")
+        XCTAssertEqual(syncLines.filter { $0["status_code"] as? Int == 404 }.count, 2, sync.all)
+        XCTAssertEqual(syncLines.filter { $0["status_code"] as? Int == 404 }.compactMap { $0["assistant_id"] as? String }, ["9", "9"])
     }
 
     func testPromptsFromAFileInTurn() throws {
