@@ -17,30 +17,36 @@ public struct ConversationPlan: Sendable, Equatable {
     }
 }
 
-/// One VU's conversation, kept on the loop thread. The history grows by appending the raw bytes of
-/// each turn's user message and of the assistant's answer (its JSON string literal as received, so
-/// nothing is decoded or re-serialised); a failed turn ends the conversation.
-final class Conversation {
+/// One VU's conversation, kept on the loop thread (or, for the URLSession runner, behind its lock).
+/// The history grows by appending the raw bytes of each turn's user message and of the assistant's
+/// answer (its JSON string literal as received, so nothing is decoded or re-serialised); a failed turn
+/// ends the conversation.
+public final class Conversation {
     private var history: [UInt8] = []
     private var pending: [UInt8] = []
     /// The chat id LAMB returned (its JSON value's bytes), from the first answer on.
-    private(set) var chatID: [UInt8]?
+    public private(set) var chatID: [UInt8]?
     /// Turns answered in the current conversation; 0 before its first.
-    private(set) var answered = 0
+    public private(set) var answered = 0
     /// The current conversation's place among all begun (its prompt and assistant go round-robin by it).
-    private(set) var number = 0
+    public private(set) var number = 0
     /// The body of the request in flight, in memory libcurl may point at until it completes.
     private(set) var body = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
     private(set) var bodyCount = 0
 
+    public init() {}
+
     deinit { body.deallocate() }
 
     /// The turn the next request is (1-based).
-    var turn: Int { answered + 1 }
+    public var turn: Int { answered + 1 }
+
+    /// A copy of the prepared body.
+    public var bodyBytes: [UInt8] { Array(body[0..<bodyCount]) }
 
     /// Builds the next turn's body. A new conversation takes prompt `conversation % count` (prompts go
     /// round-robin per conversation) and sends it again as each later turn's user message.
-    func prepare(_ plan: ConversationPlan, nextConversation: () -> Int) {
+    public func prepare(_ plan: ConversationPlan, nextConversation: () -> Int) {
         if answered == 0 {
             history.removeAll(keepingCapacity: true)
             chatID = nil
@@ -62,13 +68,13 @@ final class Conversation {
 
     /// The answer to the turn in flight: a 2xx JSON with a `chat_id` and the assistant's content
     /// carries the conversation on; anything else ends it (the next request starts a new one).
-    func receive(_ plan: ConversationPlan, succeeded: Bool, response: [UInt8]) {
+    public func receive(_ plan: ConversationPlan, succeeded: Bool, response: [UInt8]) {
         carry(plan, reply: succeeded ? Self.reply(response) : nil)
     }
 
     /// The streamed answer to the turn in flight: a 2xx stream that ended with `[DONE]`, no error
     /// event and some content, with LAMB's `X-Chat-Id` header, carries the conversation on.
-    func receive(_ plan: ConversationPlan, succeeded: Bool, stream: SSEScanner?, chatIDHeader: [UInt8]?) {
+    public func receive(_ plan: ConversationPlan, succeeded: Bool, stream: SSEScanner?, chatIDHeader: [UInt8]?) {
         guard succeeded, let stream, stream.sawDone, stream.errorMessage == nil, let content = stream.content, !content.isEmpty,
               let header = chatIDHeader, let id = Self.jsonValue(header) else {
             carry(plan, reply: nil)

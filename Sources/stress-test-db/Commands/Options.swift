@@ -128,9 +128,6 @@ struct RunOptions: ParsableArguments {
             try Threshold.parse(expression).checkMeasured(streaming: load.stream, serviceLevel: level != nil)
         }
         guard load.turns >= 1 else { throw ValidationError("--turns must be at least 1 (got \(load.turns)).") }
-        if load.turns > 1 && load.sync {
-            throw ValidationError("--turns above 1 runs on the libcurl engine for now; it cannot be used with --sync.")
-        }
         if let interval = output.interval, !(interval > 0 && interval.isFinite) {
             throw ValidationError("--interval must be a positive number of seconds (got \(interval)).")
         }

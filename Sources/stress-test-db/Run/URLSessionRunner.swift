@@ -16,6 +16,7 @@ final class URLSessionRunner: LoadRunner, Sendable {
     private let session: URLSession
     private let transfers: URLSessionTransfers
     private let state: Mutex<Scheduler>
+    private let conversations: URLSessionConversations?
 
     var connectionsOpened: Int? { nil }
     var requestsStarted: Int { state.withLock { $0.started } }
@@ -34,7 +35,9 @@ final class URLSessionRunner: LoadRunner, Sendable {
         sessionConfiguration.urlCache = nil
         sessionConfiguration.httpCookieStorage = nil
         sessionConfiguration.connectionProxyDictionary = [:]
-        transfers = URLSessionTransfers(captureLimit: configuration.bodyCaptureBytes, streaming: configuration.streaming)
+        conversations = configuration.conversations.map { URLSessionConversations(plan: $0, virtualUsers: configuration.virtualUsers) }
+        transfers = URLSessionTransfers(captureLimit: configuration.bodyCaptureBytes, streaming: configuration.streaming,
+                                        keepsContent: configuration.conversations != nil)
         session = URLSession(configuration: sessionConfiguration, delegate: transfers, delegateQueue: nil)
     }
 
@@ -101,9 +104,22 @@ final class URLSessionRunner: LoadRunner, Sendable {
             let index = handed
             handed += 1
             group.addTask { [self] in
-                let result = await perform(requests.request(index), virtualUser: user, scheduledAt: scheduledAt)
-                results.push([result.with(requestIndex: index)])
-                return .request(state.withLock { $0.finished(virtualUser: user, now: monotonicNanoseconds()) })
+                var request = requests.request(index)
+                var (variant, turn): (Int, Int?) = (index, nil)
+                if let conversations {
+                    // A conversation keeps one URL (a chat belongs to one assistant) and builds its own body.
+                    let next = conversations.prepare(user)
+                    request = requests.request(next.conversation)
+                    request.httpBody = next.body
+                    (variant, turn) = (next.conversation, next.turn)
+                }
+                let (result, finished) = await perform(request, virtualUser: user, scheduledAt: scheduledAt)
+                let (chatID, over) = conversations?.receive(user, finished, streaming: configuration.streaming) ?? (nil, false)
+                results.push([result.with(requestIndex: variant, turn: turn, chatID: chatID)])
+                return .request(state.withLock { scheduler in
+                    if over { scheduler.conversationEnded(virtualUser: user) }
+                    return scheduler.finished(virtualUser: user, now: monotonicNanoseconds())
+                })
             }
         }
     }
@@ -146,24 +162,26 @@ final class URLSessionRunner: LoadRunner, Sendable {
         return request
     }
 
-    private func perform(_ request: URLRequest, virtualUser index: Int, scheduledAt: UInt64) async -> RequestResult {
+    private func perform(_ request: URLRequest, virtualUser index: Int, scheduledAt: UInt64) async
+        -> (RequestResult, URLSessionTransfers.Finished) {
         let sentAt = monotonicNanoseconds()
         let startLag = configuration.plan.isOpen ? Double(sentAt &- scheduledAt) / 1e6 : nil
         let finished = await transfers.perform(session.dataTask(with: request))
         let latency = Double(monotonicNanoseconds() - scheduledAt) / 1e6
         let stream = finished.stream?.summary(from: scheduledAt)
         if let error = finished.error {
-            return RequestResult(
+            return (RequestResult(
                 statusCode: 0, latencyMilliseconds: latency,
                 failure: FailureKind.from(urlError: (error as? URLError)?.code), failureDetail: error.localizedDescription,
                 completedAtMicroseconds: wallClockMicroseconds(), virtualUser: index, startLagMilliseconds: startLag,
-                stream: stream)
+                stream: stream), finished)
         }
-        return RequestResult(
+        return (RequestResult(
             statusCode: finished.response?.statusCode ?? 0, latencyMilliseconds: latency, failure: nil,
             contentType: finished.response?.value(forHTTPHeaderField: "Content-Type"), body: finished.body,
             bodyBytesReceived: finished.received, completedAtMicroseconds: wallClockMicroseconds(),
-            bytesSent: request.httpBody?.count ?? 0, virtualUser: index, startLagMilliseconds: startLag, stream: stream)
+            bytesSent: request.httpBody?.count ?? 0, virtualUser: index, startLagMilliseconds: startLag, stream: stream),
+            finished)
     }
 }
 

@@ -25,16 +25,19 @@ final class URLSessionTransfers: NSObject, URLSessionDataDelegate, @unchecked Se
     private let transfers = Mutex<[Int: Transfer]>([:])
     private let captureLimit: Int
     private let streaming: Bool
+    /// `--turns` with `--stream`: the scanner keeps the content deltas for the next turn's history.
+    private let keepsContent: Bool
 
-    init(captureLimit: Int, streaming: Bool) {
+    init(captureLimit: Int, streaming: Bool, keepsContent: Bool) {
         self.captureLimit = captureLimit
         self.streaming = streaming
+        self.keepsContent = keepsContent
     }
 
     /// Runs `task` and returns when it has ended, one way or another.
     func perform(_ task: URLSessionDataTask) async -> Finished {
         await withCheckedContinuation { continuation in
-            let finished = Finished(body: [], received: 0, stream: streaming ? SSEScanner() : nil)
+            let finished = Finished(body: [], received: 0, stream: streaming ? SSEScanner(keepingContent: keepsContent) : nil)
             transfers.withLock { $0[task.taskIdentifier] = Transfer(continuation: continuation, finished: finished) }
             task.resume()
         }

@@ -85,4 +85,23 @@ final class ConversationTests: BinaryTestCase {
                                     [server.databasePath, "SELECT assistant_id, COUNT(*) FROM chats GROUP BY assistant_id"])
         XCTAssertEqual(sqlite.stdout.split(separator: "\n"), ["1|2", "2|2"])
     }
+
+    /// The URLSession runner holds the same conversations, JSON and streamed.
+    func testTheURLSessionRunnerHoldsConversationsToo() throws {
+        let server = try LambSimServer(["--latency-ms", "1", "--ttft-ms", "2", "--itl-ms", "1", "--tokens", "3"])
+        let json = try stressTest(["--sync", "--vus", "4", "--requests", "24", "--turns", "3", "--responses", "j.jsonl"],
+                                  environment: environment(server.baseURL))
+        XCTAssertEqual(json.status, 0, json.all)
+        XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["3": 8])
+        let streamed = try stressTest(["--sync", "--stream", "--vus", "2", "--requests", "12", "--turns", "3", "--responses", "s.jsonl"],
+                                      environment: environment(server.baseURL))
+        XCTAssertEqual(streamed.status, 0, streamed.all)
+        XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["3": 12])
+        for name in ["j.jsonl", "s.jsonl"] {
+            let lines = records(name)
+            let chats = Dictionary(grouping: lines, by: { $0["chat_id"] as? String ?? "?" })
+            XCTAssertEqual(chats.count, lines.count / 3, name)
+            XCTAssertTrue(chats.values.allSatisfy { $0.compactMap { $0["turn"] as? Int }.sorted() == [1, 2, 3] }, name)
+        }
+    }
 }
