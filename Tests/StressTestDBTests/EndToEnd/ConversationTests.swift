@@ -55,19 +55,21 @@ final class ConversationTests: BinaryTestCase {
         }
     }
 
-    /// Streamed: the chat id comes in LAMB's `X-Chat-Id` header, the answer in content deltas.
+    /// Streamed: the chat id comes in LAMB's `X-Chat-Id` header, the answer in content deltas; both runners.
     func testStreamedConversationsCarryTheHeadersChatID() throws {
-        let server = try LambSimServer(["--latency-ms", "1", "--ttft-ms", "2", "--itl-ms", "1", "--tokens", "3"])
-        let output = try stressTest(["--vus", "2", "--requests", "12", "--turns", "3", "--stream", "--responses", "s.jsonl"],
-                                    environment: environment(server.baseURL))
-        XCTAssertEqual(output.status, 0, output.all)
-        XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["3": 4])
-        let lines = records("s.jsonl")
-        XCTAssertEqual(Dictionary(grouping: lines, by: { $0["turn"] as? Int ?? 0 }).mapValues(\.count), [1: 4, 2: 4, 3: 4])
-        XCTAssertEqual(Set(lines.compactMap { $0["chat_id"] as? String }).count, 4)
-        // Six messages a chat in the blob: each turn's user message and the answer.
-        let sqlite = try runProcess(URL(fileURLWithPath: "/usr/bin/sqlite3"), [server.databasePath, "SELECT json_array_length(messages) FROM chats"])
-        XCTAssertEqual(sqlite.stdout.split(separator: "\n"), ["6", "6", "6", "6"])
+        for runner in [[], ["--sync"]] {
+            let server = try LambSimServer(["--latency-ms", "1", "--ttft-ms", "2", "--itl-ms", "1", "--tokens", "3"])
+            let output = try stressTest(runner + ["--vus", "2", "--requests", "12", "--turns", "3", "--stream", "--responses", "s.jsonl"],
+                                        environment: environment(server.baseURL))
+            XCTAssertEqual(output.status, 0, output.all)
+            XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["3": 4], "\(runner)")
+            let lines = records("s.jsonl").suffix(12)
+            XCTAssertEqual(Dictionary(grouping: lines, by: { $0["turn"] as? Int ?? 0 }).mapValues(\.count), [1: 4, 2: 4, 3: 4])
+            XCTAssertEqual(Set(lines.compactMap { $0["chat_id"] as? String }).count, 4)
+            // Six messages a chat in the blob: each turn's user message and the answer.
+            let sqlite = try runProcess(URL(fileURLWithPath: "/usr/bin/sqlite3"), [server.databasePath, "SELECT json_array_length(messages) FROM chats"])
+            XCTAssertEqual(sqlite.stdout.split(separator: "\n"), ["6", "6", "6", "6"], "\(runner)")
+        }
     }
 
     /// Several assistants: a conversation keeps one (a chat belongs to one assistant); they take turns by conversation.
@@ -86,22 +88,11 @@ final class ConversationTests: BinaryTestCase {
         XCTAssertEqual(sqlite.stdout.split(separator: "\n"), ["1|2", "2|2"])
     }
 
-    /// The URLSession runner holds the same conversations, JSON and streamed.
+    /// The URLSession runner holds the same conversations and reserves their turns the same way.
     func testTheURLSessionRunnerHoldsConversationsToo() throws {
-        let server = try LambSimServer(["--latency-ms", "1", "--ttft-ms", "2", "--itl-ms", "1", "--tokens", "3"])
-        let json = try stressTest(["--sync", "--vus", "4", "--requests", "24", "--turns", "3", "--responses", "j.jsonl"],
-                                  environment: environment(server.baseURL))
+        let server = try LambSimServer(["--latency-ms", "1"])
+        let json = try stressTest(["--sync", "--vus", "4", "--requests", "24", "--turns", "3"], environment: environment(server.baseURL))
         XCTAssertEqual(json.status, 0, json.all)
         XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["3": 8])
-        let streamed = try stressTest(["--sync", "--stream", "--vus", "2", "--requests", "12", "--turns", "3", "--responses", "s.jsonl"],
-                                      environment: environment(server.baseURL))
-        XCTAssertEqual(streamed.status, 0, streamed.all)
-        XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["3": 12])
-        for name in ["j.jsonl", "s.jsonl"] {
-            let lines = records(name)
-            let chats = Dictionary(grouping: lines, by: { $0["chat_id"] as? String ?? "?" })
-            XCTAssertEqual(chats.count, lines.count / 3, name)
-            XCTAssertTrue(chats.values.allSatisfy { $0.compactMap { $0["turn"] as? Int }.sorted() == [1, 2, 3] }, name)
-        }
     }
 }
