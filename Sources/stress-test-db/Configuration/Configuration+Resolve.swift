@@ -62,7 +62,6 @@ extension Configuration {
         }
         configuration.persistChat = !load.noPersist
         configuration.hdrPath = output.hdr
-        configuration.intervalsOnlyForHDR = output.hdr != nil
         if let shard = load.shard { try configuration.apply(shard) }
         if let list = options.target.sourceAddress { configuration.sourceAddresses = try SourceAddress.parse(list) }
         return configuration

@@ -40,8 +40,7 @@ struct Configuration {
     var hdrPath: String?
     /// Whether the run keeps the time series (its file, the report's charts, the drift verdict):
     /// not when `--hdr` alone asked for intervals, so the log costs only its histograms.
-    var keepsTimeSeries: Bool { intervalSeconds != nil && (timeSeriesPath != nil || reportPath != nil || !intervalsOnlyForHDR) }
-    var intervalsOnlyForHDR = false
+    var keepsTimeSeries: Bool { intervalSeconds != nil && (timeSeriesPath != nil || reportPath != nil || hdrPath == nil) }
     /// `--shard I/N` (nil: the whole run).
     var shard: Shard?
     /// `--source-address`: local addresses connections leave from, checked to be local.

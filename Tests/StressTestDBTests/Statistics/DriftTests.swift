@@ -79,5 +79,6 @@ final class DriftTests: XCTestCase {
         }
         XCTAssertEqual(words, ["stable": 50])
         XCTAssertLessThan(significant, 10, "Mann–Kendall's own false alarms stay near α")
+        XCTAssertGreaterThan(significant, 0, "some runs are significant: the materiality rule is what keeps them stable")
     }
 }
