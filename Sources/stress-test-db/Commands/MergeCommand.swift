@@ -39,26 +39,17 @@ struct MergeCommand: ParsableCommand {
             throw ExitCode(1)
         }
         console.out(merge.headline(summary) + ConsoleReport.results(summary) + ConsoleReport.afterBlock(summary))
-        var saved: [String] = []
-        var failures: [String] = []
+        var saved = SavedFiles()
         if let output {
-            do {
+            saved.write("--output", output, as: "Results saved to: \(output)") {
                 try FileOutput.write(output, contents: JSONReport.document(summary, records: []), append: false)
-                saved.append("Results saved to: \(output)")
-            } catch {
-                failures.append("writing --output \(output) failed: \(error)")
             }
         }
         if let csv {
-            do {
-                try CSVReport.appendRow(summary, to: csv)
-                saved.append("Summary row appended to: \(csv)")
-            } catch {
-                failures.append("writing --csv \(csv) failed: \(error)")
-            }
+            saved.write("--csv", csv, as: "Summary row appended to: \(csv)") { try CSVReport.appendRow(summary, to: csv) }
         }
-        console.out(ConsoleReport.closing(summary, savedFiles: saved))
-        for failure in failures { console.error(failure) }
-        if !failures.isEmpty || summary.highErrorRate { throw ExitCode(1) }
+        console.out(ConsoleReport.closing(summary, savedFiles: saved.lines))
+        for failure in saved.failures { console.error(failure) }
+        if !saved.failures.isEmpty || summary.highErrorRate { throw ExitCode(1) }
     }
 }

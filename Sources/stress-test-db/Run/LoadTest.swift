@@ -79,9 +79,8 @@ struct LoadTest {
         // A runner that failed mid-run stopped as Ctrl-C would: every record is reported, then the reason.
         let runFailure = runner.failure.map { "the run was stopped early: \($0)" }
         hdr?.writeTotals(ShardTotals(summary))
-        let seriesFailures = [collected.timeSeriesFailure, hdr?.failure].compactMap { $0 }
         return report(summary, spool: spool, outputFailure: collected.outputFailure, writeFailure: collected.writeFailure,
-                      runFailure: runFailure, timeSeriesFailure: seriesFailures.isEmpty ? nil : seriesFailures.joined(separator: "; "),
+                      runFailure: runFailure, timeSeriesFailure: collected.timeSeriesFailure, hdrFailure: hdr?.failure,
                       timeline: collected.timeline,
                       signal: signals.stoppedBySignal)
     }
@@ -104,27 +103,19 @@ struct LoadTest {
 
     /// `writeFailure` was shown when it happened; `runFailure` is shown after the results.
     private func report(_ summary: RunSummary, spool: RawResultsSpool?, outputFailure: String?, writeFailure: String?, runFailure: String?,
-                        timeSeriesFailure: String?, timeline: [HTMLReport.TimePoint], signal: Int32?) -> Int32 {
+                        timeSeriesFailure: String?, hdrFailure: String?, timeline: [HTMLReport.TimePoint], signal: Int32?) -> Int32 {
         let block = ConsoleReport.results(summary) + ConsoleReport.afterBlock(summary)
         console.out(block)
-        var saved: [String] = []
-        var failures: [String] = [writeFailure, runFailure, timeSeriesFailure].compactMap { $0 }
+        var saved = SavedFiles()
+        saved.failures = [writeFailure, runFailure, timeSeriesFailure, hdrFailure].compactMap { $0 }
         if let path = configuration.outputPath, let spool {
-            do {
+            saved.write("--output", path, as: "Results saved to: \(path)") {
                 if let outputFailure { throw FileOutput.FileError(description: outputFailure) }
                 try spool.writeDocument(summary, to: path)
-                saved.append("Results saved to: \(path)")
-            } catch {
-                failures.append("writing --output \(path) failed: \(error)")
             }
         }
         if let path = configuration.csvPath {
-            do {
-                try CSVReport.appendRow(summary, to: path)
-                saved.append("Summary row appended to: \(path)")
-            } catch {
-                failures.append("writing --csv \(path) failed: \(error)")
-            }
+            saved.write("--csv", path, as: "Summary row appended to: \(path)") { try CSVReport.appendRow(summary, to: path) }
         }
         if let path = configuration.reportPath {
             let report = HTMLReport(
@@ -132,24 +123,19 @@ struct LoadTest {
                 consoleText: console.scrub(block), keyFigures: HTMLReport.keyFigures(summary.statistics),
                 latency: summary.statistics.latencies,
                 streaming: configuration.streaming ? summary.statistics.streaming : nil, timeline: timeline)
-            do {
+            saved.write("--report", path, as: "Report written to: \(path)") {
                 try FileOutput.write(path, contents: report.html, append: false)
-                saved.append("Report written to: \(path)")
-            } catch {
-                failures.append("writing --report \(path) failed: \(error)")
             }
         }
-        if let path = configuration.hdrPath, !(timeSeriesFailure ?? "").contains("--hdr") {
-            saved.append("HDR log written to: \(path)")
-        }
+        if let path = configuration.hdrPath, hdrFailure == nil { saved.add("HDR log written to: \(path)") }
         if let path = configuration.responsesPath, writeFailure == nil {
-            saved.append("Responses appended to: \(path) (\(summary.statistics.total) lines)")
+            saved.add("Responses appended to: \(path) (\(summary.statistics.total) lines)")
         }
-        console.out(ConsoleReport.closing(summary, savedFiles: saved))
-        for failure in failures where failure != writeFailure { console.error(failure) }
+        console.out(ConsoleReport.closing(summary, savedFiles: saved.lines))
+        for failure in saved.failures where failure != writeFailure { console.error(failure) }
         // A stop by signal, then a broken output, then failed thresholds (99, k6's code), then the error rate.
         if let signal { return 128 + signal }
-        if !failures.isEmpty { return 1 }
+        if !saved.failures.isEmpty { return 1 }
         if summary.thresholdFailed { return 99 }
         return summary.highErrorRate ? 1 : 0
     }

@@ -56,7 +56,7 @@ struct Sweep {
         defer { signals.uninstall() }
 
         var steps: [Step] = []
-        var failures: [String] = []
+        var saved = SavedFiles()
         func measure(_ level: Double) -> Step? {
             guard signals.stoppedBySignal == nil else { return nil }
             console.err(String(format: "sweep: %@ for %@ s ...\n", SweepReport.levelText(level, byRate: byRate),
@@ -64,7 +64,7 @@ struct Sweep {
             let configuration = stepConfiguration(level)
             let runner: any LoadRunner
             do { runner = try configuration.makeRunner() } catch {
-                failures.append("\(error)")
+                saved.failures.append("\(error)")
                 return nil
             }
             current.withLock { $0 = runner }
@@ -78,11 +78,7 @@ struct Sweep {
                 interrupted: signals.stoppedBySignal != nil, achievedRate: runner.achievedRate)
             let step = Step(level: level, summary: summary, passed: passes(summary))
             if let path = base.csvPath {
-                do {
-                    try CSVReport.appendRow(summary, to: path)
-                } catch {
-                    failures.append("writing --csv \(path) failed: \(error)")
-                }
+                do { try CSVReport.appendRow(summary, to: path) } catch { saved.failures.append("writing --csv \(path) failed: \(error)") }
             }
             return signals.stoppedBySignal == nil ? step : nil
         }
@@ -106,19 +102,16 @@ struct Sweep {
         if let timeSeries, let origin = timeSeries.originMicroseconds {
             let end = Double(wallClockMicroseconds() - origin) / 1e6
             _ = timeSeries.finish(at: end, gauges: TimeSeries.Gauges(target: nil, inFlight: 0, connectionsOpened: nil))
-            if let failure = timeSeries.failure { failures.append(failure) }
+            if let failure = timeSeries.failure { saved.failures.append(failure) }
         }
         let capacity = steps.filter(\.passed).max { $0.level < $1.level }
         let text = SweepReport.table(steps, byRate: byRate) + SweepReport.verdict(capacity: capacity, steps: steps, levels: levels, byRate: byRate)
         console.out(text + "\n")
         if let path = base.outputPath {
-            do {
+            saved.write("--output", path, as: "Sweep saved to: \(path)") {
                 try FileOutput.write(path, contents: SweepReport.document(base: base, steps: steps, capacity: capacity, byRate: byRate,
                                                                           stepSeconds: stepSeconds, warmupSeconds: warmupSeconds),
                                      append: false)
-                console.out("Sweep saved to: \(path)\n")
-            } catch {
-                failures.append("writing --output \(path) failed: \(error)")
             }
         }
         if let path = base.reportPath {
@@ -131,16 +124,14 @@ struct Sweep {
                                           p95: step.summary.statistics.latencySummary()?.p95)
                 },
                 sweepByRate: byRate, sweepCapacity: capacity?.level, sweepP95Limit: maxP95)
-            do {
+            saved.write("--report", path, as: "Report written to: \(path)") {
                 try FileOutput.write(path, contents: report.html, append: false)
-                console.out("Report written to: \(path)\n")
-            } catch {
-                failures.append("writing --report \(path) failed: \(error)")
             }
         }
-        for failure in failures { console.error(failure) }
+        for line in saved.lines { console.out(line + "\n") }
+        for failure in saved.failures { console.error(failure) }
         if let signal = signals.stoppedBySignal { return 128 + signal }
-        return failures.isEmpty ? 0 : 1
+        return saved.failures.isEmpty ? 0 : 1
     }
 
     private func stepConfiguration(_ level: Double) -> Configuration {
