@@ -90,11 +90,16 @@ final class CurlEngineTests: XCTestCase {
 
     func testServerClosingIdleKeptAliveConnections() throws {
         // Every answer looks keep-alive, then the server closes: each idle connection fires
-        // while nobody waits on it, and the next request must reconnect, not hang.
+        // while nobody waits on it, and the next request must reconnect, not hang. On a busy machine
+        // a VU can pick its connection up before the server's FIN has arrived: that request was sent,
+        // and since a request is never sent twice it is recorded as ServerDisconnected, not retried.
         let listener = try RawListener(.reply("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"))
         let (records, engine) = try run(configuration("http://127.0.0.1:\(listener.port)/x", vus: 40, requests: 400, timeout: 5))
         XCTAssertEqual(records.count, 400)
-        XCTAssertEqual(records.filter { $0.statusCode == 200 }.count, 400, "\(Set(records.compactMap(\.failure)))")
+        let failures = records.compactMap(\.failure)
+        XCTAssertTrue(failures.allSatisfy { $0 == .serverDisconnected }, "\(Set(failures))")
+        XCTAssertEqual(records.filter { $0.statusCode == 200 }.count, 400 - failures.count)
+        XCTAssertLessThan(failures.count, 40, "a race of the FIN in flight, not the rule: \(failures.count)")
         XCTAssertGreaterThan(engine.counters.connectionsOpened, 40)
     }
 
