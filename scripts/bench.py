@@ -6,6 +6,7 @@ from benchlib import Nginx, aiohttp_client, curl_multi_reference, hey, stdb, wrk
 from lambsim import LambSim  # noqa: E402
 from bench_streaming import compile_c, streaming  # noqa: E402
 from bench_distributed import distributed, hdr_cost  # noqa: E402
+from bench_guard import guard  # noqa: E402
 
 
 def main():
@@ -15,6 +16,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--series-minutes", type=float, default=10, help="length of each time-series soak run")
     parser.add_argument("--quick", action="store_true", help="skip the 5-minute soak")
+    parser.add_argument("--guard", action="store_true",
+                        help="only the regression guard: ours / the bare C loop at 100 connections, exit 1 below 0.8")
     parser.add_argument("--distributed-vus", type=int, default=50000, help="VUs of the distributed section, over 4 shards")
     parser.add_argument("--only", default="throughput,lambsim,latency,scale,rate,streaming,soak,series,hdr,distributed",
                         help="comma-separated sections to run (default: all)")
@@ -29,6 +32,13 @@ def main():
     def say(text=""):
         print(text, flush=True)
         lines.append(text)
+
+    if args.guard:
+        folder = tempfile.mkdtemp(prefix="stdb-guard-")
+        try:
+            sys.exit(guard(args, folder, print))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     say(f"# stress-test-db benchmark, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
     say(f"machine: {platform.node()}, {os.cpu_count()} cores, {platform.platform()}; loopback only; "

@@ -42,7 +42,6 @@ extension LoadTest {
             Double(microseconds - (timeSeries?.originMicroseconds ?? startMicroseconds)) / 1e6
         }
         var lastTrim = 0.0
-        MemoryTrim.configure()
         runner.start()
         while true {
             let next = runner.results.next(timeout: 0.2)
