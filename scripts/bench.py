@@ -7,6 +7,7 @@ from lambsim import LambSim  # noqa: E402
 from bench_streaming import compile_c, streaming  # noqa: E402
 from bench_distributed import distributed, hdr_cost  # noqa: E402
 from bench_guard import guard  # noqa: E402
+from bench_memory import memory_soak, syscalls  # noqa: E402
 
 
 def main():
@@ -15,17 +16,20 @@ def main():
     parser.add_argument("--baseline-bin", help="another build's bin folder, measured beside this one (before/after)")
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--series-minutes", type=float, default=10, help="length of each time-series soak run")
+    parser.add_argument("--memory-minutes", type=float, default=30, help="length of the memory soak (section memory)")
     parser.add_argument("--quick", action="store_true", help="skip the 5-minute soak")
     parser.add_argument("--guard", action="store_true",
                         help="only the regression guard: ours / the bare C loop at 100 connections, exit 1 below 0.8")
     parser.add_argument("--distributed-vus", type=int, default=50000, help="VUs of the distributed section, over 4 shards")
-    parser.add_argument("--only", default="throughput,lambsim,latency,scale,rate,streaming,soak,series,hdr,distributed",
+    parser.add_argument("--only", default="guard,throughput,lambsim,latency,scale,rate,streaming,soak,series,memory,syscalls,"
+                                          "hdr,distributed",
                         help="comma-separated sections to run (default: all)")
     args = parser.parse_args()
     sections = set(args.only.split(","))
     if args.quick:
         sections.discard("soak")
         sections.discard("series")
+        sections.discard("memory")
     secs = args.seconds
     lines = []
 
@@ -46,6 +50,8 @@ def main():
     say()
     folder = tempfile.mkdtemp(prefix="stdb-bench-")
     try:
+        if "guard" in sections:
+            guard(args, folder, say)
         if "throughput" in sections:
             throughput(args, secs, folder, say)
         if "lambsim" in sections:
@@ -62,6 +68,10 @@ def main():
             soak(args, say)
         if "series" in sections:
             series_soak(args, folder, say)
+        if "syscalls" in sections:
+            syscalls(args, folder, say)
+        if "memory" in sections:
+            memory_soak(args, folder, say, args.memory_minutes)
         if "hdr" in sections:
             hdr_cost(args, secs, folder, say)
         if "distributed" in sections:

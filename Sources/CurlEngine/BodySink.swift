@@ -11,6 +11,13 @@ final class BodySink {
 
     init(limit: Int) { self.limit = limit }
 
+    /// The bytes kept so far, moved out (no copy); `replacement`, an empty buffer, takes their place.
+    func takeBytes(replacingWith replacement: [UInt8]) -> [UInt8] {
+        var taken = replacement
+        swap(&taken, &bytes)
+        return taken
+    }
+
     /// The write function to pair with an unretained pointer to a sink.
     static let writeFunction: curl_write_callback = { data, size, count, userData in
         let length = size * count

@@ -6,6 +6,9 @@ extension CurlEngine {
     /// (`Scheduler`, `EpollRegistry`, `ShardTimers`). Everything here applies their decisions.
     final class EventLoop {
         unowned let engine: CurlEngine
+        /// This loop's place among the engine's loops; it holds the run's VUs `index`, `index + loops`, ...
+        let index: Int
+        let wakeDescriptor: Int32
         let epoll: Int32
         let headers: HeaderList
         /// The URLs parsed once (libcurl copies one for each transfer instead of parsing the string
@@ -19,24 +22,27 @@ extension CurlEngine {
         /// Shards that ran socket_action since the last look for finished transfers.
         private var dirtyShards: [Int] = []
         private var isDirty: [Bool]
-        var batch: [RequestResult] = []
+        /// The records not yet handed over, and empty body buffers from records the consumer gave back.
+        var batch: RecordBatch
+        var spareBodies: [[UInt8]] = []
         /// Records are handed over in batches: when this many are waiting, or `flushInterval` after the
         /// first of them, so thousands of streams finishing one by one do not wake the consumer each time.
         static let flushCount = 256
         static let flushInterval: UInt64 = 5_000_000
-        private var batchSince: UInt64?
+        var batchSince: UInt64?
         var connectionsOpened = 0
         private var hasPwait2 = true
-        /// Requests handed to libcurl so far, in start order: the next one's index.
-        private var requestsHanded = 0
-        /// `--turns`: conversations begun, so prompts go round-robin per conversation.
-        private var conversationsStarted = 0
 
-        init(engine: CurlEngine) throws {
+        init(engine: CurlEngine, index: Int) throws {
             self.engine = engine
+            self.index = index
+            wakeDescriptor = engine.wakeDescriptors[index]
+            batch = RecordBatch(producer: index)
             let configuration = engine.configuration
-            let shardCount = (configuration.virtualUsers + Shard.size - 1) / Shard.size
-            scheduler = Scheduler(configuration, startAt: monotonicNanoseconds())
+            let members = Scheduler.virtualUsers(ofLoop: index, loops: engine.loops, total: configuration.virtualUsers)
+            let shardCount = (members + Shard.size - 1) / Shard.size
+            // Replaced in `run`, once every loop is ready and the run's time zero is known.
+            scheduler = Scheduler(configuration, share: engine.share, loop: index, startAt: monotonicNanoseconds())
             timers = ShardTimers(shards: shardCount)
             isDirty = [Bool](repeating: false, count: shardCount)
             // "Expect:" off: libcurl would otherwise wait for a 100 Continue before a large body.
@@ -48,41 +54,17 @@ extension CurlEngine {
             guard epoll >= 0 else { throw EngineError("epoll_create1 failed: \(String(cString: strerror(errno)))") }
             var event = epoll_event()
             event.events = EPOLLIN.rawValue
-            event.data.fd = engine.wakeDescriptor
-            guard epoll_ctl(epoll, EPOLL_CTL_ADD, engine.wakeDescriptor, &event) == 0 else {
+            event.data.fd = wakeDescriptor
+            guard epoll_ctl(epoll, EPOLL_CTL_ADD, wakeDescriptor, &event) == 0 else {
                 throw EngineError("epoll_ctl could not watch the wake-up descriptor: \(String(cString: strerror(errno)))")
             }
-            for index in 0..<shardCount {
-                let members = min(Shard.size, configuration.virtualUsers - index * Shard.size)
-                shards.append(try Shard(index: index, loop: self, virtualUsers: members))
+            for shard in 0..<shardCount {
+                shards.append(try Shard(index: shard, loop: self, virtualUsers: min(Shard.size, members - shard * Shard.size)))
             }
-            users.reserveCapacity(configuration.virtualUsers)
-            for index in 0..<configuration.virtualUsers {
-                users.append(try makeUser(index))
+            users.reserveCapacity(members)
+            for local in 0..<members {
+                users.append(try makeUser(local: local, run: local * engine.loops + index))
             }
-        }
-
-        private func makeUser(_ index: Int) throws -> VirtualUser {
-            let configuration = engine.configuration
-            let handle = try EasyHandle()
-            try variants.apply(0, to: handle, method: configuration.method)
-            handle.set(CURLOPT_HTTPHEADER, list: headers.raw)
-            try handle.setTimeout(seconds: configuration.timeoutSeconds)
-            try handle.apply(configuration.tls)
-            let user = try VirtualUser(index: index, handle: handle, captureLimit: configuration.bodyCaptureBytes,
-                                       shard: shards[index / Shard.size])
-            if configuration.conversations != nil && configuration.streaming {
-                let sink = HeaderSink()
-                user.headers = sink
-                handle.setHeaderTarget(sink)
-            }
-            if !configuration.sourceAddresses.isEmpty {
-                try handle.setSourceAddress(configuration.sourceAddresses[index % configuration.sourceAddresses.count])
-            }
-            handle.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: index + 1))
-            _ = stdb_easy_setopt_closesocket_function(handle.raw, loopCloseSocketCallback)
-            handle.set(CURLOPT_CLOSESOCKETDATA, pointer: Unmanaged.passUnretained(self).toOpaque())
-            return user
         }
 
         /// Teardown order, and why it is safe: every easy handle leaves its multi first. The easy
@@ -101,8 +83,8 @@ extension CurlEngine {
 
         func run() {
             // The schedule's time zero is now, after every handle was made, not when the loop was built.
-            let begin = monotonicNanoseconds()
-            scheduler = Scheduler(engine.configuration, startAt: begin)
+            let begin = engine.share.ready()
+            scheduler = Scheduler(engine.configuration, share: engine.share, loop: index, startAt: begin)
             for action in scheduler.begin(now: begin) { apply(action) }
             flush()
             let maxEvents = 512
@@ -154,7 +136,7 @@ extension CurlEngine {
 
         private func dispatch(_ event: epoll_event) {
             let fd = event.data.fd
-            if fd == engine.wakeDescriptor {
+            if fd == wakeDescriptor {
                 var value: UInt64 = 0
                 _ = read(fd, &value, 8)
                 return
@@ -179,15 +161,20 @@ extension CurlEngine {
                 while let message = curl_multi_info_read(multi, &remaining) {
                     guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
                     var privateData: UnsafeMutableRawPointer?
-                    _ = stdb_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &privateData)
-                    let user = users[Int(bitPattern: privateData) - 1]
-                    let code = stdb_msg_result(message)
-                    curl_multi_remove_handle(multi, easy)
-                    batch.append(record(user, code: code))
-                    if engine.configuration.conversations != nil && user.conversation.answered == 0 {
-                        scheduler.conversationEnded(virtualUser: user.index)
+                    let found = stdb_easy_getinfo_pointer(easy, CURLINFO_PRIVATE, &privateData)
+                    let local = Int(bitPattern: privateData) - 1
+                    guard found == CURLE_OK, users.indices.contains(local) else {
+                        stopForFailure("libcurl finished a transfer this loop does not know (CURLINFO_PRIVATE)")
+                        continue
                     }
-                    for next in scheduler.finished(virtualUser: user.index, now: monotonicNanoseconds()) { apply(next) }
+                    let user = users[local]
+                    let code = stdb_msg_result(message)
+                    removeHandle(user)
+                    batch.results.append(record(user, code: code))
+                    if engine.configuration.conversations != nil && user.conversation.answered == 0 {
+                        scheduler.conversationEnded(virtualUser: local)
+                    }
+                    for next in scheduler.finished(virtualUser: local, now: monotonicNanoseconds()) { apply(next) }
                 }
             }
         }
@@ -197,11 +184,10 @@ extension CurlEngine {
             case .start(let index, let scheduledAt):
                 let user = users[index]
                 user.rewind(streaming: engine.configuration.streaming)
-                user.requestIndex = requestsHanded
-                requestsHanded += 1
+                user.requestIndex = engine.share.nextRequestNumber()
                 do {
                     if let plan = engine.configuration.conversations {
-                        user.conversation.prepare(plan) { defer { conversationsStarted += 1 }; return conversationsStarted }
+                        user.conversation.prepare(plan) { engine.share.nextConversationNumber() }
                         user.requestIndex = user.conversation.number
                         try variants.applyURL(user.conversation.number, to: user.handle)
                         try user.handle.setRequest(method: engine.configuration.method,
@@ -210,7 +196,7 @@ extension CurlEngine {
                         try variants.apply(user.requestIndex, to: user.handle, method: engine.configuration.method)
                     }
                 } catch {
-                    batch.append(unsentRecord(user, detail: "\(error)"))
+                    batch.results.append(unsentRecord(user, detail: "\(error)"))
                     scheduler.failedToStart(virtualUser: index)
                     stopForFailure("\(error)")
                     return
@@ -221,7 +207,7 @@ extension CurlEngine {
                 guard code == CURLM_OK else {
                     // Never a silent hang: the request is recorded as failed and the run stops.
                     let message = "libcurl refused a transfer (curl_multi_add_handle: \(String(cString: curl_multi_strerror(code))))"
-                    batch.append(unsentRecord(user, detail: message))
+                    batch.results.append(unsentRecord(user, detail: message))
                     scheduler.failedToStart(virtualUser: index)
                     stopForFailure(message)
                     return
@@ -230,8 +216,8 @@ extension CurlEngine {
             case .abort(let aborted):
                 for index in aborted {
                     let user = users[index]
-                    curl_multi_remove_handle(user.shard.multi, user.handle.raw)
-                    batch.append(abortedRecord(user))
+                    removeHandle(user)
+                    batch.results.append(abortedRecord(user))
                 }
             }
         }
@@ -256,9 +242,17 @@ extension CurlEngine {
         }
 
         /// The engine cannot go on correctly: say why, and stop as Ctrl-C would (nothing is lost).
-        private func stopForFailure(_ message: String) {
+        func stopForFailure(_ message: String) {
             engine.fail(message)
             scheduler.stop(now: monotonicNanoseconds())
+            engine.stop()
+        }
+
+        /// A finished or aborted transfer leaves its multi. This only fails for a handle that is not in
+        /// it, which the loop's bookkeeping rules out; if it ever did, the run would stop saying so.
+        private func removeHandle(_ user: VirtualUser) {
+            let code = curl_multi_remove_handle(user.shard.multi, user.handle.raw)
+            if code != CURLM_OK { stopForFailure("curl_multi_remove_handle: \(String(cString: curl_multi_strerror(code)))") }
         }
 
         func watch(_ fd: Int32, what: Int32, shard: Int) {
@@ -269,26 +263,6 @@ extension CurlEngine {
         func closeSocket(_ fd: Int32) -> Int32 {
             if let change = registry.closing(fd: fd) { apply(change) }
             return close(fd)
-        }
-
-        private func flushIfDue(now: UInt64) {
-            guard !batch.isEmpty else { return }
-            if batchSince == nil { batchSince = now }
-            if batch.count >= Self.flushCount || now >= batchSince! + Self.flushInterval { flush() }
-        }
-
-        func flush() {
-            batchSince = nil
-            guard !batch.isEmpty else { return }
-            let opened = connectionsOpened
-            let scheduler = scheduler
-            engine.counterState.withLock {
-                $0.connectionsOpened = opened
-                $0.requestsStarted = scheduler.started
-                $0.achievedRate = scheduler.achievedRate
-            }
-            engine.results.push(batch)
-            batch.removeAll(keepingCapacity: true)
         }
     }
 }

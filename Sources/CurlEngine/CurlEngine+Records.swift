@@ -31,8 +31,8 @@ extension CurlEngine.EventLoop {
             failure: failure,
             failureDetail: failure == nil ? nil : handle.takeErrorMessage(code: code),
             contentType: failure == nil ? handle.string(CURLINFO_CONTENT_TYPE) : nil,
-            // A copy of exactly the body's size, so the VU's buffer stays its own.
-            body: failure == nil ? Array(user.response.bytes[...]) : [],
+            // The VU's buffer itself, moved into the record; a spare one takes its place (see `reclaim`).
+            body: failure == nil ? user.response.takeBytes(replacingWith: spareBodies.popLast() ?? []) : [],
             bodyBytesReceived: failure == nil ? user.response.received : 0,
             completedAtMicroseconds: wallClockMicroseconds(),
             connectMilliseconds: Double(connectMicroseconds) / 1000,

@@ -6,7 +6,9 @@ extension CurlEngine {
     final class VirtualUser {
         /// Response buffer capacity a VU keeps between requests.
         static let keptCapacity = 64 << 10
+        /// The VU's number in the run (records, source addresses), and in its loop (the scheduler's).
         let index: Int
+        let local: Int
         let handle: EasyHandle
         let response: BodySink
         let sendOnce = SendOnce()
@@ -21,8 +23,9 @@ extension CurlEngine {
         /// `--turns` with `--stream`: the response's `X-Chat-Id`.
         var headers: HeaderSink?
 
-        init(index: Int, handle: EasyHandle, captureLimit: Int, shard: Shard) throws {
+        init(index: Int, local: Int, handle: EasyHandle, captureLimit: Int, shard: Shard) throws {
             self.index = index
+            self.local = local
             self.shard = shard
             self.handle = handle
             response = BodySink(limit: captureLimit)
@@ -60,13 +63,22 @@ extension CurlEngine {
             self.multi = multi
             self.loop = loop
             let me = Unmanaged.passUnretained(self).toOpaque()
-            _ = stdb_multi_setopt_socket_function(multi, shardSocketCallback)
-            _ = stdb_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me)
-            _ = stdb_multi_setopt_timer_function(multi, shardTimerCallback)
-            _ = stdb_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me)
-            // One kept-alive connection per VU: with at most one request in flight each,
-            // a cache this size never has to close a connection a VU will want back.
-            _ = stdb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, virtualUsers)
+            do {
+                try require(stdb_multi_setopt_socket_function(multi, shardSocketCallback), "CURLMOPT_SOCKETFUNCTION")
+                try require(stdb_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, me), "CURLMOPT_SOCKETDATA")
+                try require(stdb_multi_setopt_timer_function(multi, shardTimerCallback), "CURLMOPT_TIMERFUNCTION")
+                try require(stdb_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me), "CURLMOPT_TIMERDATA")
+                // One kept-alive connection per VU: with at most one request in flight each,
+                // a cache this size never has to close a connection a VU will want back.
+                try require(stdb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, virtualUsers), "CURLMOPT_MAXCONNECTS")
+            } catch {
+                curl_multi_cleanup(multi)
+                throw error
+            }
+        }
+
+        private func require(_ code: CURLMcode, _ name: String) throws {
+            guard code == CURLM_OK else { throw EngineError("libcurl refused \(name): \(String(cString: curl_multi_strerror(code)))") }
         }
 
         /// Lets libcurl act on a socket event (or, with CURL_SOCKET_TIMEOUT, on its timer).
@@ -77,6 +89,32 @@ extension CurlEngine {
             _ = curl_multi_socket_action(multi, fd, flags, &running)
             loop.markDirty(self)
         }
+    }
+}
+
+extension CurlEngine.EventLoop {
+    /// The loop's VU `local`, the run's VU `run`: its handle set up once for every request it will send.
+    func makeUser(local: Int, run: Int) throws -> CurlEngine.VirtualUser {
+        let configuration = engine.configuration
+        let handle = try EasyHandle()
+        try variants.apply(0, to: handle, method: configuration.method)
+        handle.set(CURLOPT_HTTPHEADER, list: headers.raw)
+        try handle.setTimeout(seconds: configuration.timeoutSeconds)
+        try handle.apply(configuration.tls)
+        let user = try CurlEngine.VirtualUser(index: run, local: local, handle: handle, captureLimit: configuration.bodyCaptureBytes,
+                                              shard: shards[local / CurlEngine.Shard.size])
+        if configuration.conversations != nil && configuration.streaming {
+            let sink = HeaderSink()
+            user.headers = sink
+            handle.setHeaderTarget(sink)
+        }
+        if !configuration.sourceAddresses.isEmpty {
+            try handle.setSourceAddress(configuration.sourceAddresses[run % configuration.sourceAddresses.count])
+        }
+        handle.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: local + 1))
+        try handle.require(stdb_easy_setopt_closesocket_function(handle.raw, loopCloseSocketCallback), "CURLOPT_CLOSESOCKETFUNCTION")
+        handle.set(CURLOPT_CLOSESOCKETDATA, pointer: Unmanaged.passUnretained(self).toOpaque())
+        return user
     }
 }
 

@@ -4,24 +4,30 @@ import Glibc
 import ProcessLimits
 import Synchronization
 
-/// Runs closed-loop virtual users on one dedicated thread: `curl_multi` handles (a shard
-/// per 32 VUs) driven by `curl_multi_socket_action` and one epoll set.
+/// Runs closed-loop or open-model virtual users on `loops` dedicated threads (`--loops`, SPEC 19):
+/// each an `EventLoop` with its own `curl_multi` handles (a shard per 32 VUs), its own epoll set and
+/// wake-up eventfd, and its own VUs (dealt in turn). They share a `LoadShare` (the request count, the
+/// arrivals, start order) and hand records to one `ResultChannel`.
 ///
-/// Other threads only call `stop()`, which sets a flag and writes the eventfd;
-/// the loop thread owns every curl handle. Records leave through `results`.
-/// The loop's decisions live in plain values (`Scheduler`, `EpollRegistry`, `ShardTimers`);
-/// `EventLoop` applies them to libcurl and epoll.
+/// Other threads only call `stop()`, which sets a flag and writes every loop's eventfd;
+/// each loop thread owns its curl handles. The loop's decisions live in plain values (`Scheduler`,
+/// `EpollRegistry`, `ShardTimers`, `LoadShare`); `EventLoop` applies them to libcurl and epoll.
 ///
 /// `@unchecked Sendable`: every stored property is immutable, atomic, or behind a `Mutex`;
-/// the curl handles live in the `EventLoop`, which only the loop thread touches.
+/// the curl handles live in the `EventLoop`s, each touched only by its own thread.
 public final class CurlEngine: @unchecked Sendable {
     public let configuration: EngineConfiguration
-    public let results = ResultChannel()
+    public let results: ResultChannel
+    let share: LoadShare
+    let loops: Int
 
     let stopRequested = Atomic<Bool>(false)
-    let wakeDescriptor: Int32
+    /// One per loop, so a stop wakes every loop.
+    let wakeDescriptors: [Int32]
     private let done = DispatchSemaphore(value: 0)
-    let counterState = Mutex(EngineCounters())
+    private let running: Atomic<Int>
+    /// Each loop's counters, written when it hands a batch over.
+    let counterState: Mutex<[LoopCounters]>
     private let failureState = Mutex<String?>(nil)
 
     /// Why the loop could not start, or why it stopped early, if it did.
@@ -36,53 +42,95 @@ public final class CurlEngine: @unchecked Sendable {
         public var achievedRate: Double?
     }
 
+    /// One loop's share of the counters.
+    struct LoopCounters {
+        var requestsStarted = 0
+        var connectionsOpened = 0
+        var firstScheduledAt: UInt64?
+        var lastStartAt: UInt64?
+    }
+
     public init(configuration: EngineConfiguration) throws {
         guard configuration.virtualUsers >= 1 else { throw EngineError("at least one virtual user is needed") }
-        // Each VU holds one socket; leave room for the epoll/eventfd, output files and stdio.
-        let needed = configuration.virtualUsers + 64
+        let loops = max(1, min(configuration.loops, configuration.virtualUsers))
+        // Each VU holds one socket; leave room for each loop's epoll and eventfd, output files and stdio.
+        let needed = configuration.virtualUsers + 64 + 2 * loops
         let limit = FileDescriptorLimit.raise(to: needed)
         guard limit >= needed else {
             throw EngineError(
                 "the open-file limit is \(limit), too low for \(configuration.virtualUsers) virtual users (needs \(needed)); raise it with `ulimit -n \(needed)` or use fewer --vus"
             )
         }
-        let descriptor = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
-        guard descriptor >= 0 else { throw EngineError("could not create an eventfd: \(String(cString: strerror(errno)))") }
-        wakeDescriptor = descriptor
+        var descriptors: [Int32] = []
+        for _ in 0..<loops {
+            let descriptor = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+            guard descriptor >= 0 else {
+                descriptors.forEach { close($0) }
+                throw EngineError("could not create an eventfd: \(String(cString: strerror(errno)))")
+            }
+            descriptors.append(descriptor)
+        }
+        wakeDescriptors = descriptors
+        self.loops = loops
         self.configuration = configuration
+        share = LoadShare(configuration)
+        results = ResultChannel(producers: loops)
+        running = Atomic(loops)
+        counterState = Mutex([LoopCounters](repeating: LoopCounters(), count: loops))
         signal(SIGPIPE, SIG_IGN)
-        CurlGlobal.initialise()
+        try CurlGlobal.initialise()
     }
 
-    deinit { close(wakeDescriptor) }
+    deinit { wakeDescriptors.forEach { close($0) } }
 
-    public var counters: EngineCounters { counterState.withLock { $0 } }
-
-    /// Starts the loop thread. Records arrive on `results`, which closes when the run ends.
-    public func start() {
-        let thread = Thread { [self] in
-            do {
-                let loop = try EventLoop(engine: self)
-                loop.run()
-            } catch {
-                fail("\(error)")
+    /// Summed over the loops.
+    public var counters: EngineCounters {
+        counterState.withLock { loops in
+            var total = EngineCounters()
+            for loop in loops {
+                total.requestsStarted += loop.requestsStarted
+                total.connectionsOpened += loop.connectionsOpened
             }
-            results.close()
-            done.signal()
+            let first = loops.compactMap(\.firstScheduledAt).min(), last = loops.compactMap(\.lastStartAt).max()
+            if let first, let last, last > first {
+                total.achievedRate = Double(total.requestsStarted) / (Double(last - first) / 1e9)
+            }
+            return total
         }
-        thread.name = "curl-engine"
-        thread.stackSize = 1 << 20
-        thread.start()
+    }
+
+    /// Starts the loop threads. Records arrive on `results`, which closes when the last loop ends.
+    public func start() {
+        for index in 0..<loops {
+            let thread = Thread { [self] in
+                do {
+                    let loop = try EventLoop(engine: self, index: index)
+                    loop.run()
+                } catch {
+                    fail("\(error)")
+                    stop()
+                    // The other loops wait for every loop at the start.
+                    _ = share.ready()
+                }
+                if running.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+                    results.close()
+                    done.signal()
+                }
+            }
+            thread.name = "curl-engine-\(index)"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
     }
 
     /// Stop starting requests; in-flight ones get the grace period, then are recorded as aborted.
     public func stop() {
         stopRequested.store(true, ordering: .releasing)
         var one: UInt64 = 1
-        _ = write(wakeDescriptor, &one, 8)
+        for descriptor in wakeDescriptors { _ = write(descriptor, &one, 8) }
     }
 
-    /// Blocks until the loop thread has finished.
+    /// Blocks until every loop thread has finished.
     public func wait() {
         done.wait()
         done.signal()

@@ -8,7 +8,7 @@ final class EasyHandle {
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
     init() throws {
-        CurlGlobal.initialise()
+        try CurlGlobal.initialise()
         guard let handle = curl_easy_init() else { throw EngineError("libcurl could not create a handle") }
         raw = handle
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -105,10 +105,10 @@ final class EasyHandle {
 }
 
 enum CurlGlobal {
-    private static let once: Void = {
-        _ = curl_global_init(Int(CURL_GLOBAL_ALL))
-    }()
-    static func initialise() { _ = once }
+    private static let result: CURLcode = curl_global_init(Int(CURL_GLOBAL_ALL))
+    static func initialise() throws {
+        guard result == CURLE_OK else { throw EngineError("libcurl could not initialise: \(String(cString: curl_easy_strerror(result)))") }
+    }
 }
 
 /// A curl_slist of header lines, freed with its owner.

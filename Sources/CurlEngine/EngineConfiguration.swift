@@ -43,6 +43,8 @@ public struct EngineConfiguration: Sendable {
     public var bodies: [[UInt8]]
     /// `--turns N` above 1: conversations, each request's body built from the one before it.
     public var conversations: ConversationPlan?
+    /// Event-loop threads (`--loops`), each with its own VUs; at most one per VU.
+    public var loops: Int
 
     public init(
         url: String, method: String = "POST", headers: [String] = [], body: [UInt8] = [],
@@ -50,8 +52,9 @@ public struct EngineConfiguration: Sendable {
         timeoutSeconds: Double = 120, bodyCaptureBytes: Int = 1 << 20, tls: TLSOptions = TLSOptions(),
         stopGraceSeconds: Double = 0.5, plan: LoadPlan = .closed(stages: nil), streaming: Bool = false,
         urls: [String] = [], bodies: [[UInt8]] = [], conversations: ConversationPlan? = nil,
-        arrivalPhase: Double = 0, sourceAddresses: [String] = []
+        arrivalPhase: Double = 0, sourceAddresses: [String] = [], loops: Int = 1
     ) {
+        self.loops = max(1, min(loops, virtualUsers))
         self.url = url
         self.method = method
         self.headers = headers

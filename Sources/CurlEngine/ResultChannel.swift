@@ -1,33 +1,64 @@
 import Foundation
 
-/// Hands records from a producer (the loop thread) to one consumer.
+/// Records handed over together, and handed back: the consumer reads a batch and returns it, and the
+/// loop thread that filled it empties it for reuse. So what the loop allocates for a record (its body
+/// buffer, its strings, the batch's storage) is freed, or reused, on the loop thread, never on the
+/// consumer's: glibc's per-thread arenas then do not fragment over a long soak (measured: RSS grew
+/// ~14% in 10 minutes when the consumer freed what the loop allocated).
 ///
-/// The producer only appends under a short lock and signals, so the loop never
-/// waits for the consumer; the consumer takes everything pending at once.
+/// `@unchecked Sendable`: a batch belongs to one thread at a time, the channel's lock passing it on.
+public final class RecordBatch: @unchecked Sendable {
+    public internal(set) var results: [RequestResult] = []
+    /// The loop that fills it, which alone reuses it; nil for a producer that does not.
+    let producer: Int?
+
+    public init(_ results: [RequestResult] = []) {
+        self.results = results
+        producer = nil
+    }
+
+    init(producer: Int) { self.producer = producer }
+}
+
+/// Hands record batches from producers (the loop threads, or the URLSession runner) to one consumer,
+/// and the consumer's read batches back to the producer that reuses them.
 ///
-/// An `NSCondition` rather than a `Mutex`: the consumer needs a blocking wait with a timeout,
-/// which Synchronization does not offer. `@unchecked Sendable` is sound because `pending` and
-/// `isClosed` are only touched with the condition's lock held.
+/// A producer only appends under a short lock and signals, so a loop never waits for the consumer;
+/// the consumer takes everything pending at once into an array it keeps, so a steady run allocates
+/// nothing here. An `NSCondition`: the consumer needs a blocking wait with a timeout, which
+/// Synchronization does not offer. `@unchecked Sendable` is sound because every stored property is
+/// only touched with the condition's lock held.
 public final class ResultChannel: @unchecked Sendable {
-    public enum Next {
-        case results([RequestResult])
+    public enum Next: Equatable {
+        /// `into` holds the batches that arrived; hand them back with `giveBack` once read.
+        case results
         case idle
         case closed
     }
 
+    /// Read batches kept for reuse, per producer, at most; past that they are let go.
+    static let keptBack = 64
+
     private let condition = NSCondition()
-    private var pending: [RequestResult] = []
+    private var pending: [RecordBatch] = []
+    /// Per producer (loop), the read batches it will refill.
+    private var returned: [[RecordBatch]]
     private var isClosed = false
 
-    public init() {}
+    /// `producers`: how many loops reuse their batches (0: none does).
+    public init(producers: Int = 0) { returned = Array(repeating: [], count: producers) }
 
-    public func push(_ batch: [RequestResult]) {
-        guard !batch.isEmpty else { return }
+    /// A producer's batch; it is the consumer's until handed back.
+    public func push(_ batch: RecordBatch) {
+        guard !batch.results.isEmpty else { return }
         condition.lock()
-        pending.append(contentsOf: batch)
+        pending.append(batch)
         condition.signal()
         condition.unlock()
     }
+
+    /// For producers that do not reuse batches (the URLSession runner).
+    public func push(_ results: [RequestResult]) { push(RecordBatch(results)) }
 
     /// No more records will come.
     public func close() {
@@ -37,19 +68,51 @@ public final class ResultChannel: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Everything pending; `.idle` after `timeout` seconds with nothing;
-    /// `.closed` once closed and drained.
-    public func next(timeout: Double) -> Next {
+    /// Waits up to `timeout` seconds for batches and moves every pending one into `drained` (which
+    /// must be empty): `.results`; `.idle` after the timeout with nothing; `.closed` once closed and drained.
+    public func next(timeout: Double, into drained: inout [RecordBatch]) -> Next {
         condition.lock()
         defer { condition.unlock() }
         if pending.isEmpty && !isClosed {
             _ = condition.wait(until: Date(timeIntervalSinceNow: timeout))
         }
         if !pending.isEmpty {
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            return .results(batch)
+            swap(&pending, &drained)
+            return .results
         }
         return isClosed ? .closed : .idle
+    }
+
+    /// The consumer is done with these batches (and keeps no record of them): back to their producer.
+    /// `batches` is left empty, its capacity kept.
+    public func giveBack(_ batches: inout [RecordBatch]) {
+        condition.lock()
+        for batch in batches {
+            guard let producer = batch.producer, returned[producer].count < Self.keptBack else { continue }
+            returned[producer].append(batch)
+        }
+        condition.unlock()
+        // Batches no producer reuses are freed here; the others' storage is theirs again.
+        batches.removeAll(keepingCapacity: true)
+    }
+
+    /// Producer `producer` takes back one of its read batches to refill, if the consumer returned any.
+    func takeReturned(producer: Int) -> RecordBatch? {
+        condition.lock()
+        defer { condition.unlock() }
+        return returned[producer].popLast()
+    }
+}
+
+extension ResultChannel {
+    /// Every record until the channel closes, each batch handed back once copied (tests, probes).
+    public func collectAll() -> [RequestResult] {
+        var all: [RequestResult] = []
+        var drained: [RecordBatch] = []
+        while next(timeout: 1, into: &drained) != .closed {
+            for batch in drained { all += batch.results }
+            giveBack(&drained)
+        }
+        return all
     }
 }

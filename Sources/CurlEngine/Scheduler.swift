@@ -1,12 +1,12 @@
-import DequeModule
-
 /// Which virtual user starts a request, and when, under a `LoadPlan`: the closed loop (a request
 /// count, a duration, stages of active VUs) or the open model (requests due on a schedule, VUs
-/// capping those in flight, due requests waiting in order). Stop and grace for both. A plain value:
-/// the event loop asks it and applies what it says; the tests drive it with made-up clocks.
+/// capping those in flight, due requests waiting in order). Stop and grace for both. A plain value
+/// per event loop: the loop asks it and applies what it says; the tests drive it with made-up clocks.
+/// What the loops of a run share (the request count, the arrivals, start order) is its `LoadShare`.
 ///
-/// Every time is a monotonic instant in nanoseconds.
-public struct Scheduler: Equatable, Sendable {
+/// Every time is a monotonic instant in nanoseconds. VU numbers are the loop's own (0 ..< virtualUsers);
+/// loop `loop` of `loops` holds the run's VUs `loop`, `loop + loops`, ... in that order.
+public struct Scheduler: Sendable {
     /// What the loop must do.
     public enum Action: Equatable, Sendable {
         /// Send the VU's next request; its latency counts from `scheduledAt` (coordinated omission
@@ -19,7 +19,11 @@ public struct Scheduler: Equatable, Sendable {
     /// How often the loop wakes to follow a closed-model ramp.
     public static let rampTick: UInt64 = 50_000_000
 
+    /// This loop's VUs, and the run's.
     public let virtualUsers: Int
+    public let totalVirtualUsers: Int
+    public let loop: Int
+    public let share: LoadShare
     public let requestLimit: Int?
     public let graceNanoseconds: UInt64
     public let startAt: UInt64
@@ -28,6 +32,7 @@ public struct Scheduler: Equatable, Sendable {
     public let runDeadline: UInt64?
     /// Set by `stop`: in-flight requests may finish until then.
     public private(set) var stopDeadline: UInt64?
+    /// Requests this loop started.
     public private(set) var started = 0
     public private(set) var inFlight = 0
     /// When the last request was handed to a VU, and when the first was due: the achieved rate's span.
@@ -39,25 +44,30 @@ public struct Scheduler: Equatable, Sendable {
     /// chats, whoever is free). Per VU, the reserved turns not yet started; empty without turns.
     private var reservedTurns: [Int]
     private let conversationTurns: Int
-    /// Turns started or reserved so far.
-    private var reserved = 0
-
-    // The open model.
-    private var arrivals: ArrivalSchedule?
-    private var nextArrival: UInt64?
-    /// Requests due but not started (all VUs busy), oldest first. None is ever dropped.
-    private var backlog = Deque<UInt64>()
-    /// Free VUs; the next one used is at the end.
+    /// Open model: free VUs; the next one used is at the end.
     private var idle: [Int]
-    /// Requests released by the schedule so far (started or waiting).
-    public private(set) var released = 0
     /// Closed model: the active-VU target the last tick acted on; idle VUs are looked for only when it rises.
     private var actedTarget = 0
 
+    /// One scheduler for the whole run (a single loop, the URLSession runner, the tests): its own share,
+    /// whose arrivals start at `startAt`.
     public init(virtualUsers: Int, requestLimit: Int?, durationSeconds: Double?, graceSeconds: Double, startAt: UInt64,
          plan: LoadPlan = .closed(stages: nil), arrivalPhase: Double = 0, conversationTurns: Int = 1) {
-        self.virtualUsers = virtualUsers
-        self.requestLimit = requestLimit
+        let share = LoadShare(plan: plan, requestLimit: requestLimit, durationSeconds: durationSeconds, arrivalPhase: arrivalPhase)
+        share.begin(at: startAt)
+        self.init(share: share, loop: 0, totalVirtualUsers: virtualUsers, durationSeconds: durationSeconds,
+                  graceSeconds: graceSeconds, startAt: startAt, plan: plan, conversationTurns: conversationTurns)
+    }
+
+    /// Loop `loop`'s scheduler; `share` has begun at `startAt` (`LoadShare.ready`).
+    public init(share: LoadShare, loop: Int, totalVirtualUsers: Int, durationSeconds: Double?, graceSeconds: Double,
+                startAt: UInt64, plan: LoadPlan, conversationTurns: Int = 1) {
+        let loops = share.loops
+        virtualUsers = Self.virtualUsers(ofLoop: loop, loops: loops, total: totalVirtualUsers)
+        self.totalVirtualUsers = totalVirtualUsers
+        self.loop = loop
+        self.share = share
+        requestLimit = share.requestLimit
         self.startAt = startAt
         self.plan = plan
         graceNanoseconds = Self.nanoseconds(graceSeconds)
@@ -68,19 +78,33 @@ public struct Scheduler: Equatable, Sendable {
         self.conversationTurns = conversationTurns
         let reserves = conversationTurns > 1 && requestLimit != nil && !plan.isOpen
         reservedTurns = reserves ? [Int](repeating: 0, count: virtualUsers) : []
-        if case .open(let rate, let arrival, let seed) = plan {
-            arrivals = ArrivalSchedule(rate: rate, arrival: arrival, seed: seed, phase: arrivalPhase)
-            advanceArrivals()
-        }
     }
 
-    /// The scheduler an engine configuration describes, its time zero at `startAt`.
+    /// How many of `total` VUs loop `loop` of `loops` holds (dealt in turn: as even as integers allow).
+    public static func virtualUsers(ofLoop loop: Int, loops: Int, total: Int) -> Int {
+        max(0, (total - loop + loops - 1) / loops)
+    }
+
+    /// The run's number of this loop's VU `user`.
+    public func runIndex(of user: Int) -> Int { user * share.loops + loop }
+
+    /// The scheduler an engine configuration describes for a single loop, its time zero at `startAt`.
     public init(_ configuration: EngineConfiguration, startAt: UInt64) {
         self.init(virtualUsers: configuration.virtualUsers, requestLimit: configuration.requestLimit,
                   durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
                   startAt: startAt, plan: configuration.plan, arrivalPhase: configuration.arrivalPhase,
                   conversationTurns: configuration.conversations?.turns ?? 1)
     }
+
+    /// Loop `loop`'s scheduler for an engine configuration, sharing `share` with the other loops.
+    public init(_ configuration: EngineConfiguration, share: LoadShare, loop: Int, startAt: UInt64) {
+        self.init(share: share, loop: loop, totalVirtualUsers: configuration.virtualUsers,
+                  durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
+                  startAt: startAt, plan: configuration.plan, conversationTurns: configuration.conversations?.turns ?? 1)
+    }
+
+    /// Open model: arrivals taken by the loops so far.
+    public var released: Int { share.arrivalsTaken }
 
     static func nanoseconds(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1e9) }
 
@@ -103,19 +127,21 @@ public struct Scheduler: Equatable, Sendable {
         case .closed:
             return runDeadline.map { now >= $0 } ?? true
         case .open:
-            return backlog.isEmpty && nextArrival == nil
+            return share.nextArrival == nil
         }
     }
 
-    /// The closed-model ramp's target of active VUs at `now`.
+    /// The closed-model ramp's target of active VUs at `now`, in this loop: its VUs whose run number is
+    /// below the run's target.
     func activeTarget(at now: UInt64) -> Int {
         guard case .closed(.some) = plan else { return virtualUsers }
-        return min(virtualUsers, max(0, Int(target(at: now))))
+        let total = min(totalVirtualUsers, max(0, Int(target(at: now))))
+        return min(virtualUsers, Self.virtualUsers(ofLoop: loop, loops: share.loops, total: total))
     }
 
-    /// The target in force at `now`: active VUs (closed) or requests per second (open).
+    /// The target in force at `now`: active VUs (closed) or requests per second (open), for the whole run.
     public func target(at now: UInt64) -> Double {
-        plan.target(atSeconds: Double(now &- startAt) / 1e9) ?? Double(virtualUsers)
+        plan.target(atSeconds: Double(now &- startAt) / 1e9) ?? Double(totalVirtualUsers)
     }
 
     /// The opening.
@@ -148,7 +174,7 @@ public struct Scheduler: Equatable, Sendable {
     /// to the count, for another conversation. Call before `finished`.
     public mutating func conversationEnded(virtualUser user: Int) {
         guard !reservedTurns.isEmpty else { return }
-        reserved -= reservedTurns[user]
+        share.giveBack(reservedTurns[user])
         reservedTurns[user] = 0
     }
 
@@ -157,8 +183,7 @@ public struct Scheduler: Equatable, Sendable {
     public mutating func stop(now: UInt64) {
         guard stopDeadline == nil else { return }
         stopDeadline = now + graceNanoseconds
-        backlog.removeAll()
-        nextArrival = nil
+        share.stopArrivals()
     }
 
     /// Called each loop turn and at every deadline: past the stop grace, the rest are aborted;
@@ -200,31 +225,31 @@ public struct Scheduler: Equatable, Sendable {
             return runDeadline.map { now < $0 ? min($0, now + Self.rampTick) : nil } ?? nil
         case .open:
             // A due request with no free VU waits for a completion, not for a timer.
-            return idle.isEmpty ? nil : nextArrival
+            return idle.isEmpty ? nil : share.nextArrival
         }
     }
 
     private func mayStart(now: UInt64) -> Bool {
         if stopDeadline != nil { return false }
-        if let requestLimit, started >= requestLimit { return false }
         if let runDeadline, now >= runDeadline { return false }
         return true
     }
 
+    /// Checked last: a request taken from the count is started.
     private mutating func startIfAllowed(_ user: Int, scheduledAt: UInt64, now: UInt64) -> Action? {
-        guard mayStart(now: now), takeReservedTurn(user) else { return nil }
+        guard mayStart(now: now), takeFromCount(user) else { return nil }
         return start(user, scheduledAt: scheduledAt, now: now)
     }
 
-    /// With conversations under a count: the VU's next reserved turn, reserving a new conversation's
-    /// turns (as many as the count has left) when it has none.
-    private mutating func takeReservedTurn(_ user: Int) -> Bool {
-        guard !reservedTurns.isEmpty, let requestLimit else { return true }
+    /// One request from `--requests`, shared by every loop. With conversations: the VU's next reserved
+    /// turn, reserving a new conversation's turns (as many as the count has left) when it has none.
+    private mutating func takeFromCount(_ user: Int) -> Bool {
+        guard requestLimit != nil else { return true }
+        guard !reservedTurns.isEmpty else { return share.take(upTo: 1) == 1 }
         if reservedTurns[user] == 0 {
-            guard reserved < requestLimit else { return false }
-            let turns = min(conversationTurns, requestLimit - reserved)
+            let turns = share.take(upTo: conversationTurns)
+            guard turns > 0 else { return false }
             reservedTurns[user] = turns
-            reserved += turns
         }
         reservedTurns[user] -= 1
         return true
@@ -239,27 +264,12 @@ public struct Scheduler: Equatable, Sendable {
         return .start(virtualUser: user, scheduledAt: scheduledAt)
     }
 
-    /// Open model: release every request due by `now`, then hand the oldest to free VUs.
+    /// Open model: hand the oldest due requests, over every loop, to this loop's free VUs.
     private mutating func dispatch(now: UInt64) -> [Action] {
-        while let due = nextArrival, due <= now {
-            backlog.append(due)
-            released += 1
-            advanceArrivals()
-        }
         var actions: [Action] = []
-        while !idle.isEmpty, let scheduledAt = backlog.popFirst() {
+        while !idle.isEmpty, let scheduledAt = share.takeArrival(dueBy: now) {
             actions.append(start(idle.removeLast(), scheduledAt: scheduledAt, now: now))
         }
         return actions
-    }
-
-    /// The next request's due instant, or nil once the count, the duration or the stages are over.
-    private mutating func advanceArrivals() {
-        nextArrival = nil
-        if let requestLimit, released >= requestLimit { return }
-        guard let offset = arrivals?.next() else { return }
-        let due = startAt + Self.nanoseconds(offset)
-        if let runDeadline, due >= runDeadline { return }
-        nextArrival = due
     }
 }

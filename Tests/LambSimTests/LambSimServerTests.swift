@@ -102,16 +102,8 @@ final class LambSimServerTests: XCTestCase {
             url: server.baseURL + "/creator/assistant/1/chat/completions", headers: auth, body: chatBody,
             virtualUsers: 32, requestLimit: 400, timeoutSeconds: 30))
         engine.start()
-        var ok = 0, total = 0
-        loop: while true {
-            switch engine.results.next(timeout: 1) {
-            case .results(let batch):
-                total += batch.count
-                ok += batch.filter { $0.statusCode == 200 }.count
-            case .idle: continue
-            case .closed: break loop
-            }
-        }
+        let records = engine.results.collectAll()
+        let total = records.count, ok = records.filter { $0.statusCode == 200 }.count
         XCTAssertEqual(total, 400)
         let stats = json(Probe.perform(method: "GET", url: server.baseURL + "/stats", timeoutSeconds: 5))
         XCTAssertEqual(stats["chat_rows"] as? Int, ok)

@@ -20,14 +20,7 @@ public func runEngine(_ configuration: EngineConfiguration, stopAfter: Double? =
     if let stopAfter {
         DispatchQueue.global().asyncAfter(deadline: .now() + stopAfter) { engine.stop() }
     }
-    var records: [RequestResult] = []
-    loop: while true {
-        switch engine.results.next(timeout: 1) {
-        case .results(let batch): records += batch
-        case .idle: continue
-        case .closed: break loop
-        }
-    }
+    let records = engine.results.collectAll()
     engine.wait()
     return (records, engine)
 }

@@ -40,6 +40,8 @@ struct LoadOptions: ParsableArguments {
     var stages: StageList?
     @Option(help: ArgumentHelp("Run shard I of N (0 ≤ I < N): its share of the VUs, requests and rate; merge the shards' --hdr logs with `merge`.", valueName: "I/N"))
     var shard: Shard?
+    @Option(help: ArgumentHelp("Event-loop threads of the libcurl engine, each with its own VUs (auto: one per 50 VUs, at most one per core).", valueName: "N|auto"))
+    var loops: LoopCount = .auto
     @Option(name: .customLong("threshold"), help: ArgumentHelp("Pass/fail check, repeatable: METRIC OP VALUE, e.g. 'p95<2s' or 'error_rate<=1%'. Any failure exits 99.", valueName: "EXPR"))
     var thresholds: [String] = []
 }
@@ -138,6 +140,9 @@ struct RunOptions: ParsableArguments {
         if target.noAuth && target.authToken != nil { throw ValidationError("--no-auth and --auth-token contradict each other; give one.") }
         if target.login != nil && (target.noAuth || target.authToken != nil) {
             throw ValidationError("--login gets the token itself; it cannot be used with --auth-token or --no-auth.")
+        }
+        if load.loops != .auto && load.sync {
+            throw ValidationError("--loops sets the libcurl engine's threads; it cannot be used with --sync.")
         }
         if target.sourceAddress != nil && load.sync {
             throw ValidationError("--source-address needs the libcurl engine; it cannot be used with --sync.")

@@ -62,6 +62,7 @@ extension Configuration {
         }
         configuration.persistChat = !load.noPersist
         configuration.hdrPath = output.hdr
+        configuration.loops = load.loops
         if let shard = load.shard { try configuration.apply(shard) }
         if let list = options.target.sourceAddress { configuration.sourceAddresses = try SourceAddress.parse(list) }
         return configuration

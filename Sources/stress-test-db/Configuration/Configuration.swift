@@ -45,6 +45,10 @@ struct Configuration {
     var shard: Shard?
     /// `--source-address`: local addresses connections leave from, checked to be local.
     var sourceAddresses: [String] = []
+    /// `--loops`: the libcurl engine's event-loop threads.
+    var loops: LoopCount = .auto
+    /// The loops a run uses (nil with `--sync`, which has none): `metadata.loops`.
+    var loopsUsed: Int? { runner == .curl ? loops.resolve(virtualUsers: virtualUsers) : nil }
     /// Sweep steps: records completed this early in the run are left out of the statistics.
     var warmupSeconds: Double = 0
     var requestLimit: Int?

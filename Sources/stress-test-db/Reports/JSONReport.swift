@@ -27,7 +27,8 @@ enum JSONReport {
                 ("total_requests", .optional(configuration.requestLimit)),
                 ("duration", .optional(configuration.durationSeconds)),
                 ("timeout", .wholeOrNumber(configuration.timeoutSeconds)),
-            ] + (configuration.shard.map { [("shard", JSONValue.string($0.description))] } ?? []))),
+            ] + (configuration.shard.map { [("shard", JSONValue.string($0.description))] } ?? [])
+              + [("loops", .optional(configuration.loopsUsed))])),
             ("statistics", statistics(summary)),
             ("raw_results", .array([])),
         ])

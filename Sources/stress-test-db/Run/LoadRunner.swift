@@ -50,6 +50,7 @@ extension Configuration {
             // for the body scanner to find `model` and `error` in a large answer.
             bodyCaptureBytes: responseMaxChars == 0 ? 64 << 20 : max(responseMaxChars * 4 + 4, 64 << 10),
             tls: tls, plan: plan, streaming: streaming, urls: requestURLs, bodies: requestBodies.map { Array($0.utf8) },
-            conversations: conversationPlan, arrivalPhase: shard?.arrivalPhase ?? 0, sourceAddresses: sourceAddresses)
+            conversations: conversationPlan, arrivalPhase: shard?.arrivalPhase ?? 0, sourceAddresses: sourceAddresses,
+            loops: loopsUsed ?? 1)
     }
 }

@@ -43,13 +43,14 @@ extension LoadTest {
         }
         var lastTrim = 0.0
         runner.start()
+        var drained: [RecordBatch] = []
         while true {
-            let next = runner.results.next(timeout: 0.2)
-            if case .closed = next { break }
-            if case .results(let batch) = next {
+            let next = runner.results.next(timeout: 0.2, into: &drained)
+            if next == .closed { break }
+            if next == .results {
                 var lines = ""
                 var kept: [ResponseRecord] = []
-                for result in batch {
+                for result in drained.lazy.flatMap(\.results) {
                     var record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
                     record.turn = result.turn
                     record.chatID = result.chatID
@@ -70,6 +71,9 @@ extension LoadTest {
                 if let spool, collected.outputFailure == nil {
                     do { try spool.append(kept) } catch { collected.outputFailure = "\(error)" }
                 }
+                // Read: back to the loop that filled them (no record of them is kept here).
+                kept.removeAll()
+                runner.results.giveBack(&drained)
                 collected.wallSeconds = Double(monotonicNanoseconds() - start) / 1e9
                 if let fd = responses, collected.writeFailure == nil, !lines.isEmpty {
                     // One write per batch, straight to the file: a kill loses at most this batch's tail.

@@ -16,7 +16,8 @@ final class JSONReportTests: XCTestCase {
                 "vus": 5,
                 "total_requests": 20,
                 "duration": null,
-                "timeout": 120
+                "timeout": 120,
+                "loops": 1
               },
               "statistics": {
                 "total_requests": 2,

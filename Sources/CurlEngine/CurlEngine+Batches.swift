@@ -1,0 +1,36 @@
+import CCurl
+
+extension CurlEngine.EventLoop {
+    // Records leave the loop in batches, and come back to it (see `RecordBatch`).
+
+    func flushIfDue(now: UInt64) {
+        guard !batch.results.isEmpty else { return }
+        if batchSince == nil { batchSince = now }
+        if batch.results.count >= Self.flushCount || now >= batchSince! + Self.flushInterval { flush() }
+    }
+
+    func flush() {
+        batchSince = nil
+        guard !batch.results.isEmpty else { return }
+        let counters = CurlEngine.LoopCounters(requestsStarted: scheduler.started, connectionsOpened: connectionsOpened,
+                                               firstScheduledAt: scheduler.firstScheduledAt, lastStartAt: scheduler.lastStartAt)
+        engine.counterState.withLock { $0[index] = counters }
+        engine.results.push(batch)
+        batch = reclaim() ?? RecordBatch(producer: index)
+    }
+
+    /// A batch the consumer gave back, emptied here, on the thread that allocated what its records
+    /// hold: their body buffers go to `spareBodies` for the next records, the rest is freed.
+    private func reclaim() -> RecordBatch? {
+        guard let batch = engine.results.takeReturned(producer: index) else { return nil }
+        for slot in batch.results.indices {
+            var body: [UInt8] = []
+            swap(&body, &batch.results[slot].body)
+            guard body.capacity > 0, body.capacity <= CurlEngine.VirtualUser.keptCapacity, spareBodies.count < users.count else { continue }
+            body.removeAll(keepingCapacity: true)
+            spareBodies.append(body)
+        }
+        batch.results.removeAll(keepingCapacity: true)
+        return batch
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Glibc
+
+/// `--loops N|auto` (SPEC 19): how many event-loop threads the libcurl engine runs.
+enum LoopCount: ExpressibleByArgument, Equatable, CustomStringConvertible {
+    case auto
+    case count(Int)
+
+    init?(argument: String) {
+        if argument == "auto" { self = .auto; return }
+        guard let count = Int(argument), count >= 1, count <= 1024 else { return nil }
+        self = .count(count)
+    }
+
+    var description: String {
+        switch self {
+        case .auto: return "auto"
+        case .count(let count): return "\(count)"
+        }
+    }
+
+    static var defaultValueDescription: String { "auto" }
+
+    /// VUs a loop should have before another loop pays off (README: the measurements behind it).
+    static let virtualUsersPerLoop = 50
+
+    /// The count used: `auto` takes one loop per `virtualUsersPerLoop` VUs, at most one per online core;
+    /// never more loops than VUs.
+    func resolve(virtualUsers: Int, onlineCores: Int = Self.onlineCores) -> Int {
+        switch self {
+        case .count(let count): return max(1, min(count, virtualUsers))
+        case .auto: return max(1, min(onlineCores, virtualUsers / Self.virtualUsersPerLoop))
+        }
+    }
+
+    static var onlineCores: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+}
