@@ -38,4 +38,10 @@ extension ResponseRecord {
 
     /// One JSON Lines line, newline included.
     var jsonLine: String { json.compact + "\n" }
+
+    /// The same line appended as bytes (the consumer's path: no String built per record).
+    func appendJSONLine(to out: inout [UInt8]) {
+        json.render(into: &out, indent: nil, level: 0)
+        out.append(UInt8(ascii: "\n"))
+    }
 }

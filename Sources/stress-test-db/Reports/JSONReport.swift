@@ -9,7 +9,15 @@ enum JSONReport {
 
     /// One `raw_results` element as it stands in the document, with what separates it from the one before.
     static func element(_ record: ResponseRecord, first: Bool) -> String {
-        (first ? "" : ",") + "\n    " + record.json.pretty(level: 2)
+        var out: [UInt8] = []
+        appendElement(record, first: first, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same, appended as bytes (the spool's path, for every record).
+    static func appendElement(_ record: ResponseRecord, first: Bool, to out: inout [UInt8]) {
+        out += (first ? "\n    " : ",\n    ").utf8
+        record.json.render(into: &out, indent: 2, level: 2)
     }
 
     static func tail(count: Int) -> String { count == 0 ? "]\n}\n" : "\n  ]\n}\n" }

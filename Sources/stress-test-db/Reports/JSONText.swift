@@ -5,22 +5,52 @@ import Foundation
 /// round-trip form with a `.0` on whole numbers.
 enum JSONText {
     static func string(_ value: String) -> String {
-        var out = "\""
-        out.reserveCapacity(value.utf8.count + 2)
-        for unit in value.utf16 {
-            switch unit {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            case 0x08: out += "\\b"
-            case 0x0C: out += "\\f"
-            case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
-            default: out += hexEscape(unit)
+        var out: [UInt8] = []
+        append(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `value` as a JSON string literal, appended to `out` as UTF-8 (ASCII only). Runs of printable
+    /// ASCII, the common case, are copied whole; only the characters that need it are escaped.
+    static func append(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { bytes in
+            var runStart = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte >= 0x20 && byte <= 0x7E && byte != 0x22 && byte != 0x5C {
+                    index += 1
+                    continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                // A character that needs escaping: itself (ASCII), or its UTF-16 units (multi-byte).
+                let length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+                let end = min(index + length, bytes.count)
+                for unit in String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self).utf16 {
+                    escape(unit, to: &out)
+                }
+                index = end
+                runStart = end
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
-        return out + "\""
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func escape(_ unit: UInt16, to out: inout [UInt8]) {
+        switch unit {
+        case 0x22: out += [0x5C, 0x22]
+        case 0x5C: out += [0x5C, 0x5C]
+        case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+        case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+        case 0x09: out += [0x5C, UInt8(ascii: "t")]
+        case 0x08: out += [0x5C, UInt8(ascii: "b")]
+        case 0x0C: out += [0x5C, UInt8(ascii: "f")]
+        case 0x20...0x7E: out.append(UInt8(unit))
+        default: out += hexEscape(unit).utf8
+        }
     }
 
     private static let hexDigits = Array("0123456789abcdef".unicodeScalars)
@@ -57,8 +87,25 @@ func isoTimestamp(microseconds: Int64) -> String {
     let fraction = Int(microseconds % 1_000_000)
     var parts = tm()
     gmtime_r(&seconds, &parts)
-    return String(
-        format: "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00",
-        Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-        Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
+    // Digits written by hand: String(format:) cost a few µs a record on the consumer thread.
+    var text = ""
+    text.reserveCapacity(32)
+    func digits(_ value: Int, _ width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + (rest / divisor) % 10)))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+    digits(Int(parts.tm_year) + 1900, 4); text += "-"
+    digits(Int(parts.tm_mon) + 1, 2); text += "-"
+    digits(Int(parts.tm_mday), 2); text += "T"
+    digits(Int(parts.tm_hour), 2); text += ":"
+    digits(Int(parts.tm_min), 2); text += ":"
+    digits(Int(parts.tm_sec), 2); text += "."
+    digits(fraction, 6)
+    return text + "+00:00"
 }

@@ -21,12 +21,12 @@ final class RawResultsSpool {
 
     func append(_ records: [ResponseRecord]) throws {
         guard !records.isEmpty else { return }
-        var text = ""
+        var text: [UInt8] = []
         for record in records {
-            text += JSONReport.element(record, first: count == 0)
+            JSONReport.appendElement(record, first: count == 0, to: &text)
             count += 1
         }
-        try FileOutput.writeAll(fd, Array(text.utf8))
+        try FileOutput.writeAll(fd, text)
     }
 
     /// The whole document into `path`: head, the spooled records, tail.

@@ -48,7 +48,7 @@ extension LoadTest {
             let next = runner.results.next(timeout: 0.2, into: &drained)
             if next == .closed { break }
             if next == .results {
-                var lines = ""
+                var lines: [UInt8] = []
                 var kept: [ResponseRecord] = []
                 for result in drained.lazy.flatMap(\.results) {
                     var record = ResponseRecord(result, maxCharacters: configuration.responseMaxChars, trustStatus: configuration.trustStatus)
@@ -60,7 +60,7 @@ extension LoadTest {
                     let seconds = Double(record.completedAtMicroseconds - startMicroseconds) / 1e6
                     if seconds >= configuration.warmupSeconds { collected.statistics.add(record) }
                     if configuration.progress { progress.observe(record) }
-                    if responses != nil && collected.writeFailure == nil { lines += record.jsonLine }
+                    if responses != nil && collected.writeFailure == nil { record.appendJSONLine(to: &lines) }
                     if spool != nil { kept.append(record) }
                     hdr?.add(record, at: Double(record.completedAtMicroseconds - startMicroseconds) / 1e6)
                     if let timeSeries {
@@ -77,7 +77,7 @@ extension LoadTest {
                 collected.wallSeconds = Double(monotonicNanoseconds() - start) / 1e9
                 if let fd = responses, collected.writeFailure == nil, !lines.isEmpty {
                     // One write per batch, straight to the file: a kill loses at most this batch's tail.
-                    do { try FileOutput.writeAll(fd, Array(lines.utf8)) } catch {
+                    do { try FileOutput.writeAll(fd, lines) } catch {
                         let failure = "writing --responses \(configuration.responsesPath!) failed: \(error); "
                             + "the run was stopped so no record goes unwritten"
                         console.error(failure)
