@@ -102,6 +102,8 @@ def throughput(args, secs, folder, say):
                 rows.append(("bare C curl_multi loop", curl_multi_reference(reference, nginx.url, conns, secs)))
             # A request count sized for about `secs` seconds at the rates seen here.
             count = secs * 30_000
+            rows.append(("stress-test-db --loops 1", stdb(args.bin, nginx.url, conns, requests=count, extra=["--loops", "1"],
+                                                          light=True)))
             rows.append(("stress-test-db (curl)", stdb(args.bin, nginx.url, conns, requests=count, light=True)))
             if args.baseline_bin:
                 rows.append(("baseline stress-test-db (curl)",
@@ -118,6 +120,18 @@ def throughput(args, secs, folder, say):
                     f"{r['cpu'] / max(r['total'], 1) * 1e6:.1f} | {r['rss']:.0f} |")
         say()
         curl100 = results[("stress-test-db (curl)", 100)]
+        say(f"stress-test-db (curl) is the default, --loops auto ({min(os.cpu_count(), 100 // 10)} loops at 100 VUs here); "
+            "--loops 1 is one event loop.")
+        one100, one1000 = results[("stress-test-db --loops 1", 100)], results[("stress-test-db --loops 1", 1000)]
+        say(f"--loops auto / --loops 1: {curl100['rps'] / one100['rps']:.2f}× at 100 VUs "
+            f"({curl100['cpu'] / curl100['total'] * 1e6:.1f} vs {one100['cpu'] / one100['total'] * 1e6:.1f} µs CPU/request), "
+            f"{results[('stress-test-db (curl)', 1000)]['rps'] / one1000['rps']:.2f}× at 1,000 (goal ≥ 1.3, CPU within 10%)")
+        if ("bare C curl_multi loop", 100) in results:
+            bare100, bare1000 = results[("bare C curl_multi loop", 100)], results[("bare C curl_multi loop", 1000)]
+            say(f"One loop: {one100['rps'] / bare100['rps']:.2f}× the bare C loop at 100 (goal ≥ 0.95), "
+                f"{one100['rps'] / results[('hey', 100)]['rps']:.2f}× hey (goal ≥ 1.1); at 1,000 "
+                f"{one1000['rps'] / bare1000['rps']:.2f}× the bare C loop (goal ≥ 1.2) and {one1000['rps'] / one100['rps']:.2f}× "
+                "its own 100-VU rate (goal ≥ 0.8)")
         say("Goals (curl runner, this run): "
             f"{curl100['rps'] / results[('wrk -t1', 100)]['rps']:.2f}× wrk at 100 (goal ≥ 0.45); "
             f"{curl100['rps'] / results[('hey', 100)]['rps']:.2f}× hey at 100 (goal ≥ 1.8); "

@@ -40,7 +40,7 @@ struct LoadOptions: ParsableArguments {
     var stages: StageList?
     @Option(help: ArgumentHelp("Run shard I of N (0 ≤ I < N): its share of the VUs, requests and rate; merge the shards' --hdr logs with `merge`.", valueName: "I/N"))
     var shard: Shard?
-    @Option(help: ArgumentHelp("Event-loop threads of the libcurl engine, each with its own VUs (auto: one per 50 VUs, at most one per core).", valueName: "N|auto"))
+    @Option(help: ArgumentHelp("Event-loop threads of the libcurl engine, each with its own VUs (auto: one per 10 VUs, at most one per core).", valueName: "N|auto"))
     var loops: LoopCount = .auto
     @Option(name: .customLong("threshold"), help: ArgumentHelp("Pass/fail check, repeatable: METRIC OP VALUE, e.g. 'p95<2s' or 'error_rate<=1%'. Any failure exits 99.", valueName: "EXPR"))
     var thresholds: [String] = []
