@@ -84,14 +84,14 @@ public struct SSEScanner: Sendable {
         }
         data.withUnsafeBytes { raw in
             let json = JSONSlice(bytes: raw)
-            if errorMessage == nil, let error = json.member("error", inObjectAt: 0), !json.isNull(error) {
+            let (error, usage, choices) = json.members("error", "usage", "choices", inObjectAt: 0)
+            if errorMessage == nil, let error, !json.isNull(error) {
                 errorMessage = json.member("message", inObjectAt: error.lowerBound).map(json.text) ?? json.text(error)
             }
-            if let usage = json.member("usage", inObjectAt: 0),
-               let tokens = json.member("completion_tokens", inObjectAt: usage.lowerBound).flatMap(json.integer) {
+            if let usage, let tokens = json.member("completion_tokens", inObjectAt: usage.lowerBound).flatMap(json.integer) {
                 usageCompletionTokens = tokens
             }
-            if let choices = json.member("choices", inObjectAt: 0),
+            if let choices,
                let first = json.firstElement(ofArrayAt: choices.lowerBound),
                let delta = json.member("delta", inObjectAt: first.lowerBound),
                let content = json.member("content", inObjectAt: delta.lowerBound), json.isNonEmptyString(content) {

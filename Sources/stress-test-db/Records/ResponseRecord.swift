@@ -88,8 +88,9 @@ struct ResponseRecord: Sendable {
     private static func capturedText(_ result: RequestResult, maxCharacters: Int) -> (text: String?, truncated: Bool) {
         let text = String(decoding: result.body, as: UTF8.self)
         let scalars = text.unicodeScalars
-        // A body of at most `maxCharacters` bytes has at most as many scalars: no need to count them.
-        if maxCharacters > 0, result.body.count > maxCharacters, scalars.count > maxCharacters {
+        // A body of at most `maxCharacters` bytes has at most as many scalars: no need to count them;
+        // past that, only far enough to know (a long answer is not counted whole for every record).
+        if maxCharacters > 0, result.body.count > maxCharacters, scalars.dropFirst(maxCharacters).first != nil {
             var cut = String.UnicodeScalarView()
             cut.append(contentsOf: scalars.prefix(maxCharacters))
             return (String(cut), true)
