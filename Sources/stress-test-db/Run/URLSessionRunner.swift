@@ -16,6 +16,9 @@ final class URLSessionRunner: LoadRunner, Sendable {
     private let session: URLSession
     private let transfers: URLSessionTransfers
     private let state: Mutex<Scheduler>
+    /// Set, under its lock, when the session is invalidated after a stop's grace: Foundation traps on a
+    /// task made on an invalidated session, and a child task can reach that point late on a busy machine.
+    private let invalidated = Mutex(false)
     private let conversations: URLSessionConversations?
 
     var connectionsOpened: Int? { nil }
@@ -93,8 +96,11 @@ final class URLSessionRunner: LoadRunner, Sendable {
             return !scheduler.stopping
         }
         guard first else { return }
-        DispatchQueue.global().asyncAfter(deadline: .now() + configuration.stopGraceSeconds) { [session] in
-            session.invalidateAndCancel()
+        DispatchQueue.global().asyncAfter(deadline: .now() + configuration.stopGraceSeconds) { [self] in
+            invalidated.withLock { isInvalidated in
+                isInvalidated = true
+                session.invalidateAndCancel()
+            }
         }
     }
 
@@ -166,7 +172,15 @@ final class URLSessionRunner: LoadRunner, Sendable {
         -> (RequestResult, URLSessionTransfers.Finished) {
         let sentAt = monotonicNanoseconds()
         let startLag = configuration.plan.isOpen ? Double(sentAt &- scheduledAt) / 1e6 : nil
-        let finished = await transfers.perform(session.dataTask(with: request))
+        // A task made before the invalidation is cancelled by it (recorded as Aborted); after it, none is made.
+        guard let task = invalidated.withLock({ $0 ? nil : session.dataTask(with: request) }) else {
+            return (RequestResult(
+                statusCode: 0, latencyMilliseconds: Double(monotonicNanoseconds() - scheduledAt) / 1e6, failure: .aborted,
+                failureDetail: "stopped before the request was sent", completedAtMicroseconds: wallClockMicroseconds(),
+                virtualUser: index, startLagMilliseconds: startLag),
+                    URLSessionTransfers.Finished(response: nil, body: [], received: 0, stream: nil, error: nil))
+        }
+        let finished = await transfers.perform(task)
         let latency = Double(monotonicNanoseconds() - scheduledAt) / 1e6
         let stream = finished.stream?.summary(from: scheduledAt)
         if let error = finished.error {
