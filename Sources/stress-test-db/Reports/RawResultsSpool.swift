@@ -19,14 +19,27 @@ final class RawResultsSpool {
 
     deinit { close(fd) }
 
+    /// Why the records could not be kept (the disk filled), if so; the rest are dropped.
+    private(set) var failure: String?
+    private var pending: [UInt8] = []
+
+    /// A record, rendered now (no record is kept), written with the others at the next `flush`.
+    func add(_ record: ResponseRecord) {
+        guard failure == nil else { return }
+        JSONReport.appendElement(record, first: count == 0, to: &pending)
+        count += 1
+    }
+
+    func flush() {
+        guard failure == nil, !pending.isEmpty else { return }
+        defer { pending.removeAll(keepingCapacity: true) }
+        do { try FileOutput.writeAll(fd, pending) } catch { failure = "\(error)" }
+    }
+
     func append(_ records: [ResponseRecord]) throws {
-        guard !records.isEmpty else { return }
-        var text: [UInt8] = []
-        for record in records {
-            JSONReport.appendElement(record, first: count == 0, to: &text)
-            count += 1
-        }
-        try FileOutput.writeAll(fd, text)
+        records.forEach(add)
+        flush()
+        if let failure { throw FileOutput.FileError(description: failure) }
     }
 
     /// The whole document into `path`: head, the spooled records, tail.

@@ -13,9 +13,22 @@ final class TimeSeriesOutput {
     /// The series' time zero (wall clock, µs): the first run's start; a sweep's later levels go on from it.
     private(set) var originMicroseconds: Int64?
 
-    func begin(at microseconds: Int64) {
+    /// The run being collected: its start on the series' clock, and its gauges at a moment of the run
+    /// (seconds since its start, records completed so far).
+    private var runOffset = 0.0
+    private var gauges: (Double, Int) -> TimeSeries.Gauges = { _, _ in TimeSeries.Gauges(target: nil, inFlight: 0, connectionsOpened: nil) }
+    private var completed = 0
+
+    /// A run starts at `microseconds` (wall clock): the series' time zero if it is the first.
+    func begin(at microseconds: Int64, gauges: @escaping (Double, Int) -> TimeSeries.Gauges) {
         if originMicroseconds == nil { originMicroseconds = microseconds }
+        runOffset = Double(microseconds - originMicroseconds!) / 1e6
+        self.gauges = gauges
+        completed = 0
     }
+
+    /// Seconds on the series' clock of a moment `seconds` into the run being collected.
+    func seriesSeconds(_ seconds: Double) -> Double { seconds + runOffset }
 
     init(intervalSeconds: Double, streaming: Bool, path: String?) throws {
         series = TimeSeries(intervalSeconds: intervalSeconds, streaming: streaming)
@@ -48,5 +61,17 @@ final class TimeSeriesOutput {
         do { try FileOutput.writeAll(descriptor, Array(lines.map { $0.compact + "\n" }.joined().utf8)) } catch {
             failure = "writing --timeseries \(path ?? "") failed: \(error)"
         }
+    }
+}
+
+extension TimeSeriesOutput: RecordSink {
+    func add(_ record: ResponseRecord, at seconds: Double) {
+        completed += 1
+        add(record, at: seriesSeconds(seconds), gauges: gauges(seconds, completed))
+    }
+
+    /// An interval's line waits 50 ms past its end for records still on their way from the loops.
+    func tick(at seconds: Double, completed: Int) {
+        advance(to: seriesSeconds(seconds) - 0.05, gauges: gauges(seconds, completed))
     }
 }

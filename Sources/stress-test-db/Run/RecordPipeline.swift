@@ -1,0 +1,73 @@
+import CurlEngine
+import Foundation
+
+/// One consumer of a run's records as they arrive: statistics, the progress line, the JSON Lines file,
+/// the `--output` spool, the HDR log, the time series. The collector drives a list of them, on one thread.
+protocol RecordSink: AnyObject {
+    /// A record that completed `seconds` after the run's start.
+    func add(_ record: ResponseRecord, at seconds: Double)
+    /// After each batch and each idle wake-up: the run is `seconds` old; `completed` records so far.
+    func tick(at seconds: Double, completed: Int)
+    /// The run ended `seconds` after its start. Why this sink's output could not be written, if so.
+    func finish(at seconds: Double, completed: Int) -> String?
+}
+
+extension RecordSink {
+    func tick(at seconds: Double, completed: Int) {}
+    func finish(at seconds: Double, completed: Int) -> String? { nil }
+}
+
+/// Drives a runner to its end: every `RequestResult` becomes one `ResponseRecord`, handed to every sink
+/// in order; batches go back to the runner once read. The one consumer thread of a run.
+struct RecordCollector {
+    let runner: any LoadRunner
+    let responseMaxChars: Int
+    let trustStatus: Bool
+    /// With several `--assistant-id`s: the one request `requestIndex` went to.
+    let assistantIDs: [String]
+
+    init(runner: any LoadRunner, configuration: Configuration) {
+        self.runner = runner
+        responseMaxChars = configuration.responseMaxChars
+        trustStatus = configuration.trustStatus
+        assistantIDs = configuration.assistantIDs
+    }
+
+    /// Starts the runner and feeds `sinks` until its channel closes. Returns the run's wall seconds
+    /// (start to the last record) and each sink's failure, in order.
+    func run(_ sinks: [any RecordSink], startMicroseconds: Int64 = wallClockMicroseconds()) -> (wallSeconds: Double, failures: [String]) {
+        let start = monotonicNanoseconds()
+        var wallSeconds = 0.0
+        var completed = 0
+        var drained: [RecordBatch] = []
+        func seconds(_ microseconds: Int64) -> Double { Double(microseconds - startMicroseconds) / 1e6 }
+        runner.start()
+        while true {
+            // The wait ends with records, or after 0.2 s for the clocks (progress line, intervals).
+            let next = runner.results.next(timeout: 0.2, into: &drained)
+            if next == .closed { break }
+            if next == .results {
+                for result in drained.lazy.flatMap(\.results) {
+                    let record = makeRecord(result)
+                    completed += 1
+                    for sink in sinks { sink.add(record, at: seconds(record.completedAtMicroseconds)) }
+                }
+                // Read: back to the loop that filled them (no sink keeps a record).
+                runner.results.giveBack(&drained)
+                wallSeconds = Double(monotonicNanoseconds() - start) / 1e9
+            }
+            let now = seconds(wallClockMicroseconds())
+            for sink in sinks { sink.tick(at: now, completed: completed) }
+        }
+        let end = seconds(wallClockMicroseconds())
+        return (wallSeconds, sinks.compactMap { $0.finish(at: end, completed: completed) })
+    }
+
+    private func makeRecord(_ result: RequestResult) -> ResponseRecord {
+        var record = ResponseRecord(result, maxCharacters: responseMaxChars, trustStatus: trustStatus)
+        record.turn = result.turn
+        record.chatID = result.chatID
+        if assistantIDs.count > 1 { record.assistantID = assistantIDs[result.requestIndex % assistantIDs.count] }
+        return record
+    }
+}
