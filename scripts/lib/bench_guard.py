@@ -2,7 +2,7 @@
 
 nginx (1 worker) answers a fixed chat-completion JSON on 127.0.0.1; three alternating rounds, each the
 bare C `curl_multi` loop (scripts/bench_curl_multi.c) for some seconds, then stress-test-db at 100
-connections for as many requests as the C loop made in that time. The ratio of each pair is ours / bare C; the median of the three is the
+connections with one event loop (`--loops 1`) for as many requests as the C loop made in that time. The ratio of each pair is ours / bare C; the median of the three is the
 verdict. A ratio within one run is stable on these noisy machines where an absolute rate is not. The
 floor (0.8) fails only on a large regression: the last one that went unnoticed cost 40% (0.59)."""
 import os, statistics, sys, time
@@ -32,7 +32,9 @@ def guard(args, folder, say, seconds=5):
         for round_number in range(1, ROUNDS + 1):
             c = curl_multi_reference(reference, nginx.url, CONNECTIONS, seconds)
             # A request count for about the same seconds (a duration run's CSV has no count: Python's format).
-            ours = stdb(args.bin, nginx.url, CONNECTIONS, requests=max(1000, int(c["rps"] * seconds)), light=True)
+            # One event loop against the one C loop: `--loops auto` would hide a per-request regression behind a core.
+            ours = stdb(args.bin, nginx.url, CONNECTIONS, requests=max(1000, int(c["rps"] * seconds)), extra=["--loops", "1"],
+                        light=True)
             ratio = ours["rps"] / c["rps"] if c["rps"] else 0.0
             ratios.append(ratio)
             say(f"| {round_number} | {c['rps']:,.0f} | {ours['rps']:,.0f} | {ratio:.2f} | "
