@@ -22,8 +22,6 @@ public enum HdrLogFormat {
         /// The `#[stress-test-db ...]` line's pairs, in order; empty for another tool's log.
         public var metadata: [(key: String, value: String)] = []
         public var intervals: [Interval] = []
-
-        public func value(_ key: String) -> String? { metadata.first { $0.key == key }?.value }
     }
 
     public struct ParseError: Error, CustomStringConvertible {

@@ -48,7 +48,8 @@ struct Completion {
 
     static func tokenCount(_ text: String) -> Int { max(1, text.split(whereSeparator: \.isWhitespace).count) }
 
-    static func reply(to prompt: String) -> String { "Hello! How can I help you today?" }
+    /// The fixed answer of a completion without `--tokens`.
+    static let reply = "Hello! How can I help you today?"
 
     /// `--tokens N`: an answer of exactly N words, streamed as N content chunks.
     static func reply(tokens: Int) -> String { (1...max(1, tokens)).map { "w\($0)" }.joined(separator: " ") }

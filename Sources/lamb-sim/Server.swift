@@ -220,7 +220,7 @@ struct SimServer: Sendable {
         Completion(
             id: "chatcmpl-\(UInt32.random(in: 1...UInt32.max))", created: Int(Date().timeIntervalSince1970),
             model: settings.model,
-            content: settings.pacing.tokens.map(Completion.reply(tokens:)) ?? Completion.reply(to: prompt),
+            content: settings.pacing.tokens.map(Completion.reply(tokens:)) ?? Completion.reply,
             promptTokens: Completion.tokenCount(prompt))
     }
 }

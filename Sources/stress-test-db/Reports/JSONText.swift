@@ -63,8 +63,6 @@ enum JSONText {
         return out
     }
 
-    static func optionalString(_ value: String?) -> String { value.map(string) ?? "null" }
-
     /// Python's float repr: `1.5`, `120.0`, `1e+16`, `NaN`.
     static func number(_ value: Double) -> String {
         if value.isNaN { return "NaN" }

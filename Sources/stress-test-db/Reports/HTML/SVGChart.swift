@@ -19,7 +19,6 @@ struct SVGChart {
     var yLabel: String
     var series: [Series]
     var logX = false
-    var logY = false
     /// A horizontal line (an SLO) and a vertical one (the capacity), labelled.
     var horizontal: (value: Double, label: String)?
     var vertical: (value: Double, label: String)?
@@ -71,14 +70,14 @@ struct SVGChart {
         let xs = series.flatMap { $0.points.map(\.x) } + [vertical?.value].compactMap { $0 }
         let ys = series.flatMap { $0.points.map(\.y) } + [horizontal?.value].compactMap { $0 }
         let (xLow, xHigh, xTicks) = range(xs, log: logX, from: false)
-        let (yLow, yHigh, yTicks) = range(ys, log: logY, from: true)
+        let (yLow, yHigh, yTicks) = range(ys, log: false, from: true)
         let plotWidth = Self.width - Self.left - Self.right, plotHeight = Self.height - Self.top - Self.bottom
         func scale(_ value: Double, _ low: Double, _ high: Double, _ log: Bool) -> Double {
             if log { return (log10(max(value, low)) - log10(low)) / max(log10(high) - log10(low), 1e-9) }
             return (value - low) / max(high - low, 1e-12)
         }
         func px(_ x: Double) -> Double { Self.left + scale(x, xLow, xHigh, logX) * plotWidth }
-        func py(_ y: Double) -> Double { Self.top + plotHeight - scale(y, yLow, yHigh, logY) * plotHeight }
+        func py(_ y: Double) -> Double { Self.top + plotHeight - scale(y, yLow, yHigh, false) * plotHeight }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
         var out = #"<svg class="chart" viewBox="0 0 \#(Int(Self.width)) \#(Int(Self.height))" role="img" aria-label="\#(HTMLText.escape(title))">"#
