@@ -63,7 +63,7 @@ extension CurlEngine {
             }
             users.reserveCapacity(members)
             for local in 0..<members {
-                users.append(try makeUser(local: local, run: local * engine.loops + index))
+                users.append(try makeUser(local: local, run: scheduler.runIndex(of: local)))
             }
         }
 

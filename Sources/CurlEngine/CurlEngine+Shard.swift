@@ -6,9 +6,8 @@ extension CurlEngine {
     final class VirtualUser {
         /// Response buffer capacity a VU keeps between requests.
         static let keptCapacity = 64 << 10
-        /// The VU's number in the run (records, source addresses), and in its loop (the scheduler's).
+        /// The VU's number in the run (records, source addresses); its loop knows it by its place in `users`.
         let index: Int
-        let local: Int
         let handle: EasyHandle
         let response: BodySink
         let sendOnce = SendOnce()
@@ -23,9 +22,8 @@ extension CurlEngine {
         /// `--turns` with `--stream`: the response's `X-Chat-Id`.
         var headers: HeaderSink?
 
-        init(index: Int, local: Int, handle: EasyHandle, captureLimit: Int, shard: Shard) throws {
+        init(index: Int, handle: EasyHandle, captureLimit: Int, shard: Shard) throws {
             self.index = index
-            self.local = local
             self.shard = shard
             self.handle = handle
             response = BodySink(limit: captureLimit)
@@ -101,7 +99,7 @@ extension CurlEngine.EventLoop {
         handle.set(CURLOPT_HTTPHEADER, list: headers.raw)
         try handle.setTimeout(seconds: configuration.timeoutSeconds)
         try handle.apply(configuration.tls)
-        let user = try CurlEngine.VirtualUser(index: run, local: local, handle: handle, captureLimit: configuration.bodyCaptureBytes,
+        let user = try CurlEngine.VirtualUser(index: run, handle: handle, captureLimit: configuration.bodyCaptureBytes,
                                               shard: shards[local / CurlEngine.Shard.size])
         if configuration.conversations != nil && configuration.streaming {
             let sink = HeaderSink()
