@@ -184,7 +184,9 @@ extension CurlEngine {
             case .start(let index, let scheduledAt):
                 let user = users[index]
                 user.rewind(streaming: engine.configuration.streaming)
-                user.requestIndex = engine.share.nextRequestNumber()
+                // Start order over every loop (a shared atomic) only where it chooses something: the URL and
+                // body in turn; with `--turns` the conversation's number does instead.
+                user.requestIndex = variants.vary && engine.configuration.conversations == nil ? engine.share.nextRequestNumber() : 0
                 do {
                     if let plan = engine.configuration.conversations {
                         user.conversation.prepare(plan) { engine.share.nextConversationNumber() }

@@ -13,8 +13,9 @@ public struct RequestResult: Sendable {
     public var startLagMilliseconds: Double?
     /// Streaming: the events as they arrived (also when the transfer failed part-way).
     public var stream: StreamSummary?
-    /// The request's place in start order over every VU: it took URL and body `requestIndex % count`.
-    /// With `--turns`, its conversation's place among those begun (a conversation keeps one URL).
+    /// The request's place in start order over every VU and loop: it took URL and body `requestIndex % count`
+    /// (0 when there is one URL and one body: nothing to choose). With `--turns`, its conversation's place
+    /// among those begun (a conversation keeps one URL).
     public var requestIndex = 0
     /// `--turns`: the request's turn in its conversation (1-based), and the conversation's chat id.
     public var turn: Int?
