@@ -3,7 +3,7 @@
 nginx (1 worker) answers a fixed chat-completion JSON on 127.0.0.1; three alternating rounds, each the
 bare C `curl_multi` loop (scripts/bench_curl_multi.c) for some seconds, then stress-test-db at 100
 connections with one event loop (`--loops 1`) for as many requests as the C loop made in that time. The ratio of each pair is ours / bare C; the median of the three is the
-verdict. A ratio within one run is stable on these noisy machines where an absolute rate is not. The
+verdict (below the floor, two confirming rounds and the median of five). A ratio within one run is stable on these noisy machines where an absolute rate is not. The
 floor (0.8) fails only on a large regression: the last one that went unnoticed cost 40% (0.59)."""
 import os, statistics, sys, time
 
@@ -12,6 +12,9 @@ from bench_streaming import compile_c
 
 FLOOR = 0.8
 ROUNDS = 3
+# A median below the floor after three rounds gets two more, and the verdict is the median of all five:
+# one noisy round on a busy machine does not fail CI, a real regression (every round low) still does.
+CONFIRMING = 2
 CONNECTIONS = 100
 
 
@@ -25,11 +28,14 @@ def guard(args, folder, say, seconds=5):
     nginx = Nginx(folder)
     ratios = []
     try:
-        say(f"## Guard: {ROUNDS} alternating rounds, {CONNECTIONS} connections, {seconds} s each, nginx 1 worker")
+        say(f"## Guard: {ROUNDS} alternating rounds ({ROUNDS + CONFIRMING} if the median is below {FLOOR}), "
+            f"{CONNECTIONS} connections, {seconds} s each, nginx 1 worker")
         say()
         say("| round | bare C req/s | ours req/s | ours / bare C | ours CPU µs/req | bare C CPU µs/req |")
         say("|---:|---:|---:|---:|---:|---:|")
-        for round_number in range(1, ROUNDS + 1):
+        round_number = 0
+        while round_number < ROUNDS or (round_number < ROUNDS + CONFIRMING and statistics.median(ratios) < FLOOR):
+            round_number += 1
             c = curl_multi_reference(reference, nginx.url, CONNECTIONS, seconds)
             # A request count for about the same seconds (a duration run's CSV has no count: Python's format).
             # One event loop against the one C loop: `--loops auto` would hide a per-request regression behind a core.
