@@ -30,6 +30,11 @@ public enum LoadPlan: Sendable, Equatable {
         }
     }
 
+    /// How long a run lasts: the duration or the stages' sum, whichever is shorter; nil for neither.
+    public func runSeconds(durationSeconds: Double?) -> Double? {
+        [durationSeconds, stages?.totalSeconds].compactMap { $0 }.min()
+    }
+
     public var isOpen: Bool { if case .open = self { return true } else { return false } }
 
     /// The stages this plan follows, if any: they set the run's length.

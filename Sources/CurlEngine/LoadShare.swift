@@ -26,7 +26,7 @@ public final class LoadShare: Sendable {
         self.requestLimit = requestLimit
         self.arrivalPhase = arrivalPhase
         self.loops = max(1, loops)
-        runSeconds = [durationSeconds, plan.stages?.totalSeconds].compactMap { $0 }.min()
+        runSeconds = plan.runSeconds(durationSeconds: durationSeconds)
         feed = Mutex(nil)
     }
 

@@ -71,8 +71,7 @@ public struct Scheduler: Sendable {
         self.startAt = startAt
         self.plan = plan
         graceNanoseconds = Self.nanoseconds(graceSeconds)
-        let limits = [durationSeconds, plan.stages?.totalSeconds].compactMap { $0 }
-        runDeadline = limits.min().map { startAt + Self.nanoseconds($0) }
+        runDeadline = plan.runSeconds(durationSeconds: durationSeconds).map { startAt + Self.nanoseconds($0) }
         busy = [Bool](repeating: false, count: virtualUsers)
         idle = Array((0..<virtualUsers).reversed())
         self.conversationTurns = conversationTurns
