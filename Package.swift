@@ -29,6 +29,8 @@ let package = Package(
             name: "CurlEngine",
             dependencies: ["CCurl", "ProcessLimits", .product(name: "DequeModule", package: "swift-collections")]
         ),
+        // `--sync`: the same workload on URLSession, behind the same `LoadRunner` interface and record builder.
+        .target(name: "URLSessionRunner", dependencies: ["CurlEngine"]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // HdrHistogram's interval log: the V2 compressed encoding and the text format, for --hdr and merge.
         .target(name: "HdrLog", dependencies: ["CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]),
@@ -36,6 +38,7 @@ let package = Package(
             name: "stress-test-db",
             dependencies: [
                 "CurlEngine",
+                "URLSessionRunner",
                 "HdrLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,7 +1,8 @@
 import CCurl
 
 extension CurlEngine.EventLoop {
-    /// The record of a finished transfer, read from its handle on the loop thread.
+    /// The record of a finished transfer: its facts read from the handle on the loop thread, built by the
+    /// `RecordBuilder` both transports share.
     func record(_ user: CurlEngine.VirtualUser, code: CURLcode) -> RequestResult {
         let end = monotonicNanoseconds()
         let handle = user.handle
@@ -12,58 +13,37 @@ extension CurlEngine.EventLoop {
             connected: connectMicroseconds > 0 || connects == 0, resendStopped: user.sendOnce.stoppedResend
         )
         connectionsOpened += connects
-        let status = failure == nil ? handle.long(CURLINFO_RESPONSE_CODE) : 0
-        var turn: Int?
-        var chatID: String?
-        if let plan = engine.configuration.conversations {
-            turn = user.conversation.turn
-            if let headers = user.headers {
-                user.conversation.receive(plan, succeeded: (200..<300).contains(status), stream: user.response.sse,
-                                          chatIDHeader: headers.chatID)
-            } else {
-                user.conversation.receive(plan, succeeded: (200..<300).contains(status), response: user.response.bytes)
-            }
-            chatID = user.conversation.chatID.map { String(decoding: $0, as: UTF8.self) }
-        }
-        return RequestResult(
-            statusCode: status,
-            latencyMilliseconds: Double(end - user.scheduledAt) / 1e6,
+        let delivered = failure == nil
+        let facts = TransferFacts(
+            statusCode: delivered ? handle.long(CURLINFO_RESPONSE_CODE) : 0,
             failure: failure,
-            failureDetail: failure == nil ? nil : handle.takeErrorMessage(code: code),
-            contentType: failure == nil ? handle.string(CURLINFO_CONTENT_TYPE) : nil,
+            failureDetail: delivered ? nil : handle.takeErrorMessage(code: code),
+            contentType: delivered ? handle.string(CURLINFO_CONTENT_TYPE) : nil,
             // The VU's buffer itself, moved into the record; a spare one takes its place (see `reclaim`).
-            body: failure == nil ? user.response.takeBytes(replacingWith: spareBodies.popLast() ?? []) : [],
-            bodyBytesReceived: failure == nil ? user.response.received : 0,
-            completedAtMicroseconds: wallClockMicroseconds(),
+            body: delivered ? user.response.takeBytes(replacingWith: spareBodies.popLast() ?? []) : [],
+            bodyBytesReceived: delivered ? user.response.received : 0,
             connectMilliseconds: Double(connectMicroseconds) / 1000,
             firstByteMilliseconds: Double(handle.offset(CURLINFO_STARTTRANSFER_TIME_T)) / 1000,
             bytesSent: handle.long(CURLINFO_REQUEST_SIZE) + handle.offset(CURLINFO_SIZE_UPLOAD_T),
-            newConnections: connects,
-            virtualUser: user.index,
-            startLagMilliseconds: startLag(user),
-            stream: user.response.sse?.summary(from: user.scheduledAt)
-        ).with(requestIndex: user.requestIndex, turn: turn, chatID: chatID)
-    }
-
-    /// Open model only: how late the request was handed to libcurl after it was due.
-    private func startLag(_ user: CurlEngine.VirtualUser) -> Double? {
-        guard case .open = engine.configuration.plan else { return nil }
-        return Double(user.sentAt &- user.scheduledAt) / 1e6
+            newConnections: connects)
+        // The conversation is made on first use: only a run with `--turns` touches it.
+        let conversation = engine.configuration.conversations == nil ? nil : user.conversation
+        return engine.recordBuilder.record(request(user), facts, stream: user.response.sse, conversation: conversation,
+                                           chatIDHeader: user.headers?.chatID, endedAt: end)
     }
 
     /// Past the stop grace: a request still in flight is recorded as aborted, not dropped.
     func abortedRecord(_ user: CurlEngine.VirtualUser) -> RequestResult {
-        RequestResult(
-            statusCode: 0, latencyMilliseconds: Double(monotonicNanoseconds() - user.scheduledAt) / 1e6,
-            failure: .aborted, failureDetail: "stopped before the response completed",
-            completedAtMicroseconds: wallClockMicroseconds(), virtualUser: user.index, startLagMilliseconds: startLag(user),
-            stream: user.response.sse?.summary(from: user.scheduledAt))
+        engine.recordBuilder.aborted(request(user), stream: user.response.sse, detail: "stopped before the response completed")
     }
 
     /// A request libcurl would not take: recorded as failed, with libcurl's reason.
     func unsentRecord(_ user: CurlEngine.VirtualUser, detail: String) -> RequestResult {
-        RequestResult(
-            statusCode: 0, latencyMilliseconds: 0, failure: .transportError, failureDetail: detail,
-            completedAtMicroseconds: wallClockMicroseconds(), virtualUser: user.index)
+        engine.recordBuilder.unsent(virtualUser: user.index, detail: detail)
+    }
+
+    private func request(_ user: CurlEngine.VirtualUser) -> RecordBuilder.Request {
+        RecordBuilder.Request(virtualUser: user.index, requestIndex: user.requestIndex,
+                              scheduledAt: user.scheduledAt, sentAt: user.sentAt)
     }
 }

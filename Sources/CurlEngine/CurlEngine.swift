@@ -20,6 +20,7 @@ public final class CurlEngine: @unchecked Sendable {
     public let results: ResultChannel
     let share: LoadShare
     let loops: Int
+    let recordBuilder: RecordBuilder
 
     let stopRequested = Atomic<Bool>(false)
     /// One per loop, so a stop wakes every loop.
@@ -74,6 +75,7 @@ public final class CurlEngine: @unchecked Sendable {
         self.loops = loops
         self.configuration = configuration
         share = LoadShare(configuration)
+        recordBuilder = RecordBuilder(configuration)
         results = ResultChannel(producers: loops)
         running = Atomic(loops)
         counterState = Mutex([LoopCounters](repeating: LoopCounters(), count: loops))

@@ -48,7 +48,7 @@ public struct RequestResult: Sendable {
         contentType: String? = nil, body: [UInt8] = [], bodyBytesReceived: Int? = nil,
         completedAtMicroseconds: Int64, connectMilliseconds: Double = 0, firstByteMilliseconds: Double = 0,
         bytesSent: Int = 0, newConnections: Int = 0, virtualUser: Int = 0, startLagMilliseconds: Double? = nil,
-        stream: StreamSummary? = nil
+        stream: StreamSummary? = nil, requestIndex: Int = 0, turn: Int? = nil, chatID: String? = nil
     ) {
         self.statusCode = statusCode
         self.latencyMilliseconds = latencyMilliseconds
@@ -65,18 +65,10 @@ public struct RequestResult: Sendable {
         self.virtualUser = virtualUser
         self.startLagMilliseconds = startLagMilliseconds
         self.stream = stream
+        self.requestIndex = requestIndex
+        self.turn = turn
+        self.chatID = chatID
     }
-
-    public func with(requestIndex: Int, turn: Int? = nil, chatID: String? = nil) -> RequestResult {
-        var copy = self
-        copy.requestIndex = requestIndex
-        copy.turn = turn
-        copy.chatID = chatID
-        return copy
-    }
-
-    /// Open model: completion minus actual send; the latency itself in the closed loop.
-    public var serviceMilliseconds: Double { latencyMilliseconds - (startLagMilliseconds ?? 0) }
 
     /// The connection was one kept alive from an earlier request.
     public var connectionReused: Bool { failure == nil && newConnections == 0 }

@@ -25,6 +25,9 @@ extension ResponseRecord {
         connectionReused = json["connection_reused"] as? Bool ?? false
         virtualUser = json["vu"] as? Int ?? 0
         startLagMilliseconds = json["start_lag_ms"] as? Double
+        assistantID = json["assistant_id"] as? String
+        turn = json["turn"] as? Int
+        chatID = json["chat_id"] as? String
         if let chunks = json["chunks"] as? Int {
             stream = StreamSummary(
                 events: chunks, contentChunks: chunks, timeToFirstTokenMilliseconds: json["ttft_ms"] as? Double,

@@ -24,10 +24,10 @@ struct ResponseRecord: Sendable {
     /// Streaming: what arrived, event by event.
     let stream: StreamSummary?
     /// With several `--assistant-id`s: the one this request went to.
-    var assistantID: String?
+    let assistantID: String?
     /// `--turns`: the request's turn (1-based) and its conversation's chat id.
-    var turn: Int?
-    var chatID: String?
+    let turn: Int?
+    let chatID: String?
     /// Open model: completion minus actual send.
     var serviceMilliseconds: Double { latencyMilliseconds - (startLagMilliseconds ?? 0) }
 
@@ -39,7 +39,8 @@ struct ResponseRecord: Sendable {
     /// - Parameters:
     ///   - maxCharacters: cap on `response_text` in Unicode scalars; 0 is unlimited.
     ///   - trustStatus: the old tool's rule, a 2xx is a success whatever its body.
-    init(_ result: RequestResult, maxCharacters: Int, trustStatus: Bool) {
+    ///   - assistantID: with several `--assistant-id`s, the one the request went to.
+    init(_ result: RequestResult, maxCharacters: Int, trustStatus: Bool, assistantID: String? = nil) {
         let contentType = result.contentType?.lowercased() ?? ""
         let isJSON = contentType.hasPrefix("application/json")
         let findings = (result.failure == nil && !result.body.isEmpty) ? BodyScanner.scan(result.body) : BodyScanner.Findings()
@@ -72,6 +73,9 @@ struct ResponseRecord: Sendable {
         virtualUser = result.virtualUser
         startLagMilliseconds = result.startLagMilliseconds
         stream = result.stream
+        self.assistantID = assistantID
+        turn = result.turn
+        chatID = result.chatID
     }
 
     /// Streaming: `usage.completion_tokens` when an event carried it, else the content chunks.

@@ -64,10 +64,7 @@ struct RecordCollector {
     }
 
     private func makeRecord(_ result: RequestResult) -> ResponseRecord {
-        var record = ResponseRecord(result, maxCharacters: responseMaxChars, trustStatus: trustStatus)
-        record.turn = result.turn
-        record.chatID = result.chatID
-        if assistantIDs.count > 1 { record.assistantID = assistantIDs[result.requestIndex % assistantIDs.count] }
-        return record
+        ResponseRecord(result, maxCharacters: responseMaxChars, trustStatus: trustStatus,
+                       assistantID: assistantIDs.count > 1 ? assistantIDs[result.requestIndex % assistantIDs.count] : nil)
     }
 }

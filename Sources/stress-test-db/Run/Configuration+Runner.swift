@@ -1,26 +1,5 @@
 import CurlEngine
-
-/// A source of `RequestResult`s for one run: the libcurl engine, or URLSession for `--sync`.
-protocol LoadRunner: AnyObject, Sendable {
-    var results: ResultChannel { get }
-    func start()
-    /// Safe from any thread (a signal handler's queue).
-    func stop()
-    /// New connections opened so far, when the runner can tell.
-    var connectionsOpened: Int? { get }
-    /// Why the runner could not run at all, if so.
-    var failure: String? { get }
-    /// Requests handed to the transport so far.
-    var requestsStarted: Int { get }
-    /// Open model: requests started per second from the first due time to the last start.
-    var achievedRate: Double? { get }
-}
-
-extension CurlEngine: LoadRunner {
-    var connectionsOpened: Int? { counters.connectionsOpened }
-    var requestsStarted: Int { counters.requestsStarted }
-    var achievedRate: Double? { configuration.plan.isOpen ? counters.achievedRate : nil }
-}
+import URLSessionRunner
 
 extension Configuration {
     /// The runner `--async`/`--sync` chose, for this configuration.

@@ -33,20 +33,15 @@ final class URLSessionConversations: Sendable {
         }
     }
 
-    /// The turn's answer carries the conversation on or ends it: LAMB's chat id (as the record shows
-    /// it), and whether the conversation is over (ended early or complete).
-    func receive(_ user: Int, _ finished: URLSessionTransfers.Finished, streaming: Bool) -> (chatID: String?, over: Bool) {
-        let status = finished.error == nil ? finished.response?.statusCode ?? 0 : 0
-        let succeeded = (200..<300).contains(status)
-        return state.withLock { state in
-            let conversation = state.conversations[user]
-            if streaming {
-                let header = finished.response?.value(forHTTPHeaderField: "X-Chat-Id").map { Array($0.utf8) }
-                conversation.receive(plan, succeeded: succeeded, stream: finished.stream, chatIDHeader: header)
-            } else {
-                conversation.receive(plan, succeeded: succeeded, response: finished.body)
-            }
-            return (conversation.chatID.map { String(decoding: $0, as: UTF8.self) }, conversation.answered == 0)
+    /// The turn's record, built under the lock: the answer carries the VU's conversation on or ends it
+    /// (`over`: it ended, early or complete).
+    func record(_ builder: RecordBuilder, _ place: RecordBuilder.Request, _ facts: TransferFacts, stream: SSEScanner?,
+                chatIDHeader: [UInt8]?, endedAt: UInt64) -> (RequestResult, over: Bool) {
+        state.withLock { state in
+            let conversation = state.conversations[place.virtualUser]
+            let result = builder.record(place, facts, stream: stream, conversation: conversation, chatIDHeader: chatIDHeader,
+                                        endedAt: endedAt)
+            return (result, conversation.answered == 0)
         }
     }
 }

@@ -10,9 +10,10 @@ import Synchronization
 /// One shared session sized for the VU count; every request is a child task of one task group, and
 /// the driver starts what the scheduler says when a request ends or a due time comes.
 /// `Sendable`: the configuration and session are immutable, the scheduler is behind a `Mutex`.
-final class URLSessionRunner: LoadRunner, Sendable {
-    let results = ResultChannel()
-    let configuration: EngineConfiguration
+public final class URLSessionRunner: LoadRunner, Sendable {
+    public let results = ResultChannel()
+    public let configuration: EngineConfiguration
+    private let builder: RecordBuilder
     private let session: URLSession
     private let transfers: URLSessionTransfers
     private let state: Mutex<Scheduler>
@@ -21,13 +22,14 @@ final class URLSessionRunner: LoadRunner, Sendable {
     private let invalidated = Mutex(false)
     private let conversations: URLSessionConversations?
 
-    var connectionsOpened: Int? { nil }
-    var requestsStarted: Int { state.withLock { $0.started } }
-    var failure: String? { nil }
-    var achievedRate: Double? { configuration.plan.isOpen ? state.withLock { $0.achievedRate } : nil }
+    public var connectionsOpened: Int? { nil }
+    public var requestsStarted: Int { state.withLock { $0.started } }
+    public var failure: String? { nil }
+    public var achievedRate: Double? { configuration.plan.isOpen ? state.withLock { $0.achievedRate } : nil }
 
-    init(configuration: EngineConfiguration) {
+    public init(configuration: EngineConfiguration) {
         self.configuration = configuration
+        builder = RecordBuilder(configuration)
         state = Mutex(Scheduler(configuration, startAt: monotonicNanoseconds()))
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         // Linux's default of 6 per host would queue every VU past the sixth behind the others.
@@ -52,7 +54,7 @@ final class URLSessionRunner: LoadRunner, Sendable {
         case tick
     }
 
-    func start() {
+    public func start() {
         let requests = makeRequests()
         Task.detached { [self] in
             await withTaskGroup(of: ChildEnded.self) { group in
@@ -90,13 +92,14 @@ final class URLSessionRunner: LoadRunner, Sendable {
     }
 
     /// Stop starting requests; in-flight ones get the grace period, then are cancelled (recorded as Aborted).
-    func stop() {
+    public func stop() {
         let first = state.withLock { scheduler -> Bool in
             defer { scheduler.stop(now: monotonicNanoseconds()) }
             return !scheduler.stopping
         }
         guard first else { return }
-        DispatchQueue.global().asyncAfter(deadline: .now() + configuration.stopGraceSeconds) { [self] in
+        Task { [self] in
+            try? await Task.sleep(nanoseconds: UInt64(configuration.stopGraceSeconds * 1e9))
             invalidated.withLock { isInvalidated in
                 isInvalidated = true
                 session.invalidateAndCancel()
@@ -111,17 +114,17 @@ final class URLSessionRunner: LoadRunner, Sendable {
             handed += 1
             group.addTask { [self] in
                 var request = requests.request(index)
-                var (variant, turn): (Int, Int?) = (index, nil)
+                var variant = index
                 if let conversations {
                     // A conversation keeps one URL (a chat belongs to one assistant) and builds its own body.
                     let next = conversations.prepare(user)
                     request = requests.request(next.conversation)
                     request.httpBody = next.body
-                    (variant, turn) = (next.conversation, next.turn)
+                    variant = next.conversation
                 }
-                let (result, finished) = await perform(request, virtualUser: user, scheduledAt: scheduledAt)
-                let (chatID, over) = conversations?.receive(user, finished, streaming: configuration.streaming) ?? (nil, false)
-                results.push([result.with(requestIndex: variant, turn: turn, chatID: chatID)])
+                let place = RecordBuilder.Request(virtualUser: user, requestIndex: variant, scheduledAt: scheduledAt, sentAt: 0)
+                let (result, over) = await perform(request, place)
+                results.push([result])
                 return .request(state.withLock { scheduler in
                     if over { scheduler.conversationEnded(virtualUser: user) }
                     return scheduler.finished(virtualUser: user, now: monotonicNanoseconds())
@@ -168,34 +171,28 @@ final class URLSessionRunner: LoadRunner, Sendable {
         return request
     }
 
-    private func perform(_ request: URLRequest, virtualUser index: Int, scheduledAt: UInt64) async
-        -> (RequestResult, URLSessionTransfers.Finished) {
-        let sentAt = monotonicNanoseconds()
-        let startLag = configuration.plan.isOpen ? Double(sentAt &- scheduledAt) / 1e6 : nil
+    /// Sends one request and builds its record; `over`: with `--turns`, the answer ended the conversation.
+    private func perform(_ urlRequest: URLRequest, _ place: RecordBuilder.Request) async -> (RequestResult, over: Bool) {
+        var place = place
+        place.sentAt = monotonicNanoseconds()
         // A task made before the invalidation is cancelled by it (recorded as Aborted); after it, none is made.
-        guard let task = invalidated.withLock({ $0 ? nil : session.dataTask(with: request) }) else {
-            return (RequestResult(
-                statusCode: 0, latencyMilliseconds: Double(monotonicNanoseconds() - scheduledAt) / 1e6, failure: .aborted,
-                failureDetail: "stopped before the request was sent", completedAtMicroseconds: wallClockMicroseconds(),
-                virtualUser: index, startLagMilliseconds: startLag),
-                    URLSessionTransfers.Finished(response: nil, body: [], received: 0, stream: nil, error: nil))
+        guard let task = invalidated.withLock({ $0 ? nil : session.dataTask(with: urlRequest) }) else {
+            return (builder.aborted(place, stream: nil, detail: "stopped before the request was sent"), false)
         }
         let finished = await transfers.perform(task)
-        let latency = Double(monotonicNanoseconds() - scheduledAt) / 1e6
-        let stream = finished.stream?.summary(from: scheduledAt)
+        let end = monotonicNanoseconds()
+        let facts: TransferFacts
         if let error = finished.error {
-            return (RequestResult(
-                statusCode: 0, latencyMilliseconds: latency,
-                failure: FailureKind.from(urlError: (error as? URLError)?.code), failureDetail: error.localizedDescription,
-                completedAtMicroseconds: wallClockMicroseconds(), virtualUser: index, startLagMilliseconds: startLag,
-                stream: stream), finished)
+            facts = TransferFacts(statusCode: 0, failure: FailureKind.from(urlError: (error as? URLError)?.code),
+                                  failureDetail: error.localizedDescription)
+        } else {
+            facts = TransferFacts(statusCode: finished.response?.statusCode ?? 0, failure: nil,
+                                  contentType: finished.response?.value(forHTTPHeaderField: "Content-Type"), body: finished.body,
+                                  bodyBytesReceived: finished.received, bytesSent: urlRequest.httpBody?.count ?? 0)
         }
-        return (RequestResult(
-            statusCode: finished.response?.statusCode ?? 0, latencyMilliseconds: latency, failure: nil,
-            contentType: finished.response?.value(forHTTPHeaderField: "Content-Type"), body: finished.body,
-            bodyBytesReceived: finished.received, completedAtMicroseconds: wallClockMicroseconds(),
-            bytesSent: request.httpBody?.count ?? 0, virtualUser: index, startLagMilliseconds: startLag, stream: stream),
-            finished)
+        guard let conversations else { return (builder.record(place, facts, stream: finished.stream, endedAt: end), false) }
+        let header = finished.response?.value(forHTTPHeaderField: "X-Chat-Id").map { Array($0.utf8) }
+        return conversations.record(builder, place, facts, stream: finished.stream, chatIDHeader: header, endedAt: end)
     }
 }
 

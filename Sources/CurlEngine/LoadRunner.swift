@@ -1,0 +1,22 @@
+/// The transport interface a run uses: a source of `RequestResult`s, built by the shared
+/// `RecordBuilder` and handed over on `results`. The libcurl engine, or the URLSession runner (`--sync`).
+public protocol LoadRunner: AnyObject, Sendable {
+    var results: ResultChannel { get }
+    func start()
+    /// Safe from any thread (a signal handler's queue).
+    func stop()
+    /// New connections opened so far, when the runner can tell.
+    var connectionsOpened: Int? { get }
+    /// Why the runner could not run at all, or stopped early, if so.
+    var failure: String? { get }
+    /// Requests handed to the transport so far.
+    var requestsStarted: Int { get }
+    /// Open model: requests started per second from the first due time to the last start.
+    var achievedRate: Double? { get }
+}
+
+extension CurlEngine: LoadRunner {
+    public var connectionsOpened: Int? { counters.connectionsOpened }
+    public var requestsStarted: Int { counters.requestsStarted }
+    public var achievedRate: Double? { configuration.plan.isOpen ? counters.achievedRate : nil }
+}
