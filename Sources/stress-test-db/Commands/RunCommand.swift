@@ -37,7 +37,8 @@ struct RunCommand: ParsableCommand {
         let configuration: Configuration
         do {
             configuration = try Configuration.resolve(
-                options: options, environment: ProcessInfo.processInfo.environment, readFile: FileOutput.readText)
+                options: options, environment: ProcessInfo.processInfo.environment, readFile: FileOutput.readText,
+                login: Login.token)
         } catch {
             Console(secrets: [options.target.authToken].compactMap { $0 }).error("\(error)")
             throw ExitCode(1)

@@ -69,20 +69,17 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        var options = try RunOptions.parse(["--vus", "1", "--duration", "1"])
-        options.target = target
-        options.output = output
-        options.load.timeout = levels.timeout
-        options.load.prompt = levels.prompt
-        options.load.stream = levels.stream
-        let configuration: Configuration
+        var configuration: Configuration
         do {
             configuration = try Configuration.resolve(
-                options: options, environment: ProcessInfo.processInfo.environment, readFile: FileOutput.readText)
+                target: target, output: output, streaming: levels.stream, environment: ProcessInfo.processInfo.environment,
+                readFile: FileOutput.readText, login: Login.token)
         } catch {
             Console(secrets: [target.authToken].compactMap { $0 }).error("\(error)")
             throw ExitCode(1)
         }
+        configuration.timeoutSeconds = levels.timeout
+        if let prompt = levels.prompt { configuration.prompt = prompt }
         let sweep = Sweep(base: configuration, levels: try plannedLevels(), byRate: levels.rate != nil,
                           stepSeconds: levels.stepDuration, warmupSeconds: levels.warmup, maxP95: levels.maxP95,
                           maxErrorRate: levels.maxErrorRate, refine: levels.refine)

@@ -6,66 +6,80 @@ extension Configuration {
     static let requiredVariables = ["API_BASE_URL", "JWT_TOKEN", "ASSISTANT_ID"]
     static let defaultMaxChars = 10_000
     static let defaultEndpointPath = "/creator/assistant/{assistant_id}/chat/completions"
+    static let defaultTimeoutSeconds = 120.0
 
     /// SPEC section 1 as a pure function of the flags, the environment and the files `readFile`
     /// returns (nil for a file that does not exist; it throws for one that cannot be read).
-    /// `login` turns (base URL, e-mail, password) into a token (`Login.token` against the server; tests
-    /// pass their own).
+    /// `login` turns (base URL, e-mail, password) into a token: the commands pass `Login.token` (a
+    /// request to the server, which is the run's business, not the configuration's); tests their own.
     static func resolve(
-        options: RunOptions, environment processEnvironment: [String: String],
-        readFile: (String) throws -> String?,
-        login: (String, String, String, TLSOptions) throws -> String = { try Login.token(baseURL: $0, email: $1, password: $2, tls: $3) }
+        options: RunOptions, environment: [String: String], readFile: (String) throws -> String?,
+        login: ((String, String, String, TLSOptions) throws -> String)? = nil
     ) throws -> Configuration {
-        let settings = try Settings.load(envFile: options.target.envFile, environment: processEnvironment, readFile: readFile)
-        var target = try resolveTarget(options.target, settings)
-        if let email = options.target.login {
-            let password = try Login.password(email: email, settings: settings)
-            do {
-                target.token = try login(target.baseURL, email, password,
-                                         TLSOptions(caCertificatePath: options.target.cacert, insecure: options.target.insecure))
-            } catch {
-                throw ConfigurationError("\(error)")
-            }
+        var configuration = try resolve(target: options.target, output: options.output, streaming: options.load.stream,
+                                        environment: environment, readFile: readFile, login: login)
+        try configuration.apply(options.load, readFile: readFile)
+        return configuration
+    }
+
+    /// The target and outputs, with the load of one VU and no limit: what `sweep` starts from (it sets
+    /// the timeout, prompt and each level's load itself); `run` applies its load options on top.
+    static func resolve(
+        target options: TargetOptions, output: OutputOptions, streaming: Bool, environment processEnvironment: [String: String],
+        readFile: (String) throws -> String?, login: ((String, String, String, TLSOptions) throws -> String)? = nil
+    ) throws -> Configuration {
+        let settings = try Settings.load(envFile: options.envFile, environment: processEnvironment, readFile: readFile)
+        var target = try resolveTarget(options, settings)
+        let tls = TLSOptions(caCertificatePath: options.cacert, insecure: options.insecure)
+        if let email = options.login {
+            guard let login else { throw ConfigurationError("--login \(email): no way to reach the server here.") }
+            let password = try settings.password(email: email)
+            do { target.token = try login(target.baseURL, email, password, tls) } catch { throw ConfigurationError("\(error)") }
         }
         try checkTLS(options, readFile: readFile)
-        let load = options.load, output = options.output
-        let shape = loadShape(load)
         var configuration = Configuration(
             baseURL: target.baseURL, assistantID: target.assistantIDs.joined(separator: "+"), token: target.token,
-            requestURL: target.requestURLs[0],
-            virtualUsers: shape.virtualUsers, plan: shape.plan, thresholds: try load.thresholds.map(Threshold.parse),
-            streaming: load.stream, serviceLevel: try output.slo.map { try ServiceLevel.parse($0, streaming: load.stream) },
+            requestURL: target.requestURLs[0], virtualUsers: 1, plan: .closed(stages: nil), thresholds: [],
+            streaming: streaming, serviceLevel: try output.slo.map { try ServiceLevel.parse($0, streaming: streaming) },
             timeSeriesPath: output.timeseries,
             // The report's charts over time need intervals: 1 s when only --report asks for them.
             intervalSeconds: output.interval ?? (output.timeseries != nil || output.hdr != nil ? 10 : (output.report != nil ? 1 : nil)),
-            reportPath: output.report,
-            requestLimit: load.requests, durationSeconds: load.duration,
-            timeoutSeconds: load.timeout, responseMaxChars: output.responseMaxChars ?? settings.responseMaxChars,
-            readinessCheck: !(options.target.noCheck || settings.noServerCheck),
-            prompt: load.prompt ?? settings["STRESS_PROMPT"] ?? "Hello",
-            runner: load.sync ? .urlSession : .curl, verbose: output.verbose, progress: !output.noProgress,
-            outputPath: output.output, responsesPath: output.responses, csvPath: output.csv,
-            trustStatus: output.trustStatus,
-            tls: TLSOptions(caCertificatePath: options.target.cacert, insecure: options.target.insecure),
+            reportPath: output.report, requestLimit: nil, durationSeconds: nil, timeoutSeconds: defaultTimeoutSeconds,
+            responseMaxChars: output.responseMaxChars ?? settings.responseMaxChars,
+            readinessCheck: !(options.noCheck || settings.noServerCheck), prompt: settings["STRESS_PROMPT"] ?? "Hello",
+            runner: .curl, verbose: output.verbose, progress: !output.noProgress,
+            outputPath: output.output, responsesPath: output.responses, csvPath: output.csv, trustStatus: output.trustStatus, tls: tls,
             embeddingsConfigURL: settings["EMBEDDINGS_CONFIG_URL"] ?? settings["KB_EMBEDDINGS_CONFIG_URL"],
-            embeddingsConfigToken: settings.embeddingsToken ?? target.token,
-            envFilesRead: settings.filesRead)
-        configuration.model = load.model
-        configuration.turns = load.turns
+            embeddingsConfigToken: settings.embeddingsToken ?? target.token, envFilesRead: settings.filesRead)
         configuration.assistantIDs = target.assistantIDs
         configuration.requestURLs = target.requestURLs
+        configuration.hdrPath = output.hdr
+        if let list = options.sourceAddress { configuration.sourceAddresses = try SourceAddress.parse(list) }
+        return configuration
+    }
+
+    /// The load options of a run: its shape and limits, the request, the runner.
+    mutating func apply(_ load: LoadOptions, readFile: (String) throws -> String?) throws {
+        let shape = Self.loadShape(load)
+        (virtualUsers, plan) = (shape.virtualUsers, shape.plan)
+        thresholds = try load.thresholds.map(Threshold.parse)
+        (requestLimit, durationSeconds, timeoutSeconds) = (load.requests, load.duration, load.timeout)
+        if let prompt = load.prompt { self.prompt = prompt }
+        runner = load.sync ? .urlSession : .curl
+        if load.sync && (tls.caCertificatePath != nil || tls.insecure) {
+            throw ConfigurationError("--cacert and --insecure work with the libcurl engine only; drop --sync or trust the certificate system-wide.")
+        }
+        model = load.model
+        turns = load.turns
         if let path = load.prompts {
             let text: String?
             do { text = try readFile(path) } catch { throw ConfigurationError("cannot read --prompts \(path): \(error).") }
             guard let text else { throw ConfigurationError("--prompts \(path) does not exist. Give a file of prompts, one a line.") }
-            configuration.prompts = try PromptFile.parse(text, path: path)
+            prompts = try PromptFile.parse(text, path: path)
         }
-        configuration.persistChat = !load.noPersist
-        configuration.hdrPath = output.hdr
-        configuration.loops = load.loops
-        if let shard = load.shard { try configuration.apply(shard) }
-        if let list = options.target.sourceAddress { configuration.sourceAddresses = try SourceAddress.parse(list) }
-        return configuration
+        persistChat = !load.noPersist
+        loops = load.loops
+        if let shard = load.shard { try apply(shard) }
     }
 
     /// The environment with the `.env` files merged in, in SPEC section 1's order.
@@ -77,6 +91,16 @@ extension Configuration {
         subscript(key: String) -> String? {
             guard let value = environment[key], !value.isEmpty else { return nil }
             return value
+        }
+
+        /// `--login`'s password: `LAMB_PASSWORD` (environment or .env), or asked for without echo on a terminal.
+        func password(email: String) throws -> String {
+            if let password = self["LAMB_PASSWORD"] { return password }
+            guard isatty(0) == 1, let typed = getpass("LAMB password for \(email): ") else {
+                throw ConfigurationError(
+                    "--login \(email) needs a password: set LAMB_PASSWORD in the environment or a .env file (no terminal to ask on).")
+            }
+            return String(cString: typed)
         }
 
         static func load(envFile: String?, environment: [String: String], readFile: (String) throws -> String?) throws -> Settings {
@@ -155,11 +179,7 @@ extension Configuration {
             requestURLs: try distinct.map { try buildRequestURL(base: baseURL, path: path, assistantID: $0) })
     }
 
-    static func checkTLS(_ options: RunOptions, readFile: (String) throws -> String?) throws {
-        let target = options.target
-        if options.load.sync && (target.cacert != nil || target.insecure) {
-            throw ConfigurationError("--cacert and --insecure work with the libcurl engine only; drop --sync or trust the certificate system-wide.")
-        }
+    static func checkTLS(_ target: TargetOptions, readFile: (String) throws -> String?) throws {
         if let path = target.cacert, (try? readFile(path)) == nil {
             throw ConfigurationError("--cacert \(path) cannot be read. Give a PEM file of trusted certificates.")
         }

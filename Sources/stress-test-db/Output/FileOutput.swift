@@ -2,17 +2,13 @@ import Foundation
 
 /// Plain POSIX file writes: every byte written or an error that says why.
 enum FileOutput {
-    struct FileError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw FileError(description: String(cString: strerror(errno)))
+                throw FileError(String(cString: strerror(errno)))
             }
             offset += written
         }
@@ -21,7 +17,7 @@ enum FileOutput {
     /// Opens for appending, creating the file if needed.
     static func openForAppend(_ path: String) throws -> Int32 {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        if fd < 0 { throw FileError(description: String(cString: strerror(errno))) }
+        if fd < 0 { throw FileError(String(cString: strerror(errno))) }
         return fd
     }
 
@@ -29,21 +25,21 @@ enum FileOutput {
     static func checkWritable(_ path: String) throws {
         var info = stat()
         if stat(path, &info) == 0 {
-            if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError(description: "it is a folder") }
-            if access(path, W_OK) != 0 { throw FileError(description: String(cString: strerror(errno))) }
+            if (info.st_mode & S_IFMT) == S_IFDIR { throw FileError("it is a folder") }
+            if access(path, W_OK) != 0 { throw FileError(String(cString: strerror(errno))) }
             return
         }
         let folder = (path as NSString).deletingLastPathComponent
         let directory = folder.isEmpty ? "." : folder
-        if stat(directory, &info) != 0 { throw FileError(description: "its folder \(directory) does not exist") }
-        if (info.st_mode & S_IFMT) != S_IFDIR { throw FileError(description: "\(directory) is not a folder") }
-        if access(directory, W_OK) != 0 { throw FileError(description: "its folder \(directory) is not writable") }
+        if stat(directory, &info) != 0 { throw FileError("its folder \(directory) does not exist") }
+        if (info.st_mode & S_IFMT) != S_IFDIR { throw FileError("\(directory) is not a folder") }
+        if access(directory, W_OK) != 0 { throw FileError("its folder \(directory) is not writable") }
     }
 
     static func write(_ path: String, contents: String, append: Bool) throws {
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC)
         let fd = open(path, flags, 0o644)
-        if fd < 0 { throw FileError(description: String(cString: strerror(errno))) }
+        if fd < 0 { throw FileError(String(cString: strerror(errno))) }
         defer { close(fd) }
         try writeAll(fd, Array(contents.utf8))
     }
@@ -57,7 +53,7 @@ enum FileOutput {
     static func read(_ path: String) throws -> [UInt8]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileError(description: "it cannot be read")
+            throw FileError("it cannot be read")
         }
         return [UInt8](data)
     }

@@ -7,7 +7,7 @@ extension ResponseRecord {
     init(json: [String: Any], source: String) throws {
         guard let status = json["status_code"] as? Int, let latency = json["latency_ms"] as? Double,
               let success = json["success"] as? Bool else {
-            throw ReportInput.ReadError(description: "\(source): a record lacks status_code, latency_ms or success.")
+            throw FileError("\(source): a record lacks status_code, latency_ms or success.")
         }
         let error = json["error"] as? String
         outcome = Outcome(error: error, success: success, statusCode: status)

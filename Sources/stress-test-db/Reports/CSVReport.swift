@@ -24,13 +24,13 @@ enum CSVReport {
     }
 
     static func row(_ summary: RunSummary, index: Int) -> [String] {
-        let configuration = summary.configuration
-        let totalRequests = configuration.requestLimit.map(String.init)
-            ?? "duration:\(JSONText.integerOrNumber(configuration.durationSeconds ?? 0))"
+        let run = summary.run
+        let totalRequests = run.requestLimit.map(String.init)
+            ?? "duration:\(JSONText.integerOrNumber(run.durationSeconds ?? 0))"
         return [
-            String(index), configuration.assistantID, summary.statistics.mostCommonModel ?? "", summary.embeddingModel,
+            String(index), run.assistantID, summary.statistics.mostCommonModel ?? "", summary.embeddingModel,
             // 0 VUs: a merge that took in another tool's log, which does not say.
-            totalRequests, configuration.virtualUsers > 0 ? String(configuration.virtualUsers) : "", String(Int(configuration.timeoutSeconds)),
+            totalRequests, run.virtualUsers > 0 ? String(run.virtualUsers) : "", String(Int(run.timeoutSeconds)),
             String(format: "%.2f", summary.wallSeconds), String(format: "%.2f", summary.statistics.successPercent),
             errorColumn(summary.statistics),
         ]

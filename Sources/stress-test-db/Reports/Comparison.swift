@@ -12,10 +12,10 @@ struct CompareRun {
 
     init(path: String) throws {
         self.path = path
-        guard let text = try FileOutput.readText(path) else { throw ReportInput.ReadError(description: "\(path) does not exist.") }
+        guard let text = try FileOutput.readText(path) else { throw FileError("\(path) does not exist.") }
         guard let document = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
               let raw = document["raw_results"] as? [[String: Any]] else {
-            throw ReportInput.ReadError(description: "\(path) has no raw_results: compare reads --output files (ours or the Python tool's).")
+            throw FileError("\(path) has no raw_results: compare reads --output files (ours or the Python tool's).")
         }
         var first = Int64.max, last = Int64.min
         for entry in raw {

@@ -48,10 +48,10 @@ enum ConsoleReport {
     /// The lines after the block: streaming, goodput, the open model's rates, then the thresholds.
     static func afterBlock(_ summary: RunSummary) -> String {
         var lines: [String] = []
-        if summary.configuration.streaming { lines += streaming(summary) }
+        if summary.run.streaming { lines += streaming(summary) }
         if let goodput = goodput(summary) { lines.append(goodput) }
         if let drift = summary.drift { lines.append(drift.line) }
-        if let offered = summary.configuration.plan.offeredRate {
+        if let offered = summary.run.offeredRate {
             let lag = summary.statistics.startLags.summary().map { String(format: "%.2f ms", $0.p99) } ?? "-"
             let achieved = summary.achievedRate.map { String(format: "%.2f req/s", $0) } ?? "-"
             lines.append(String(format: "Rate: offered %.2f req/s, achieved %@, start lag p99 %@", offered, achieved, lag))

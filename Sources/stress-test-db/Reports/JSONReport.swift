@@ -25,18 +25,18 @@ enum JSONReport {
     /// Everything up to and including `"raw_results": [`.
     /// `metadata.timestamp` is when the file is written, as the Python tool writes it.
     static func head(_ summary: RunSummary, writtenAtMicroseconds: Int64 = wallClockMicroseconds()) -> String {
-        let configuration = summary.configuration
+        let run = summary.run
         let document: JSONValue = .object([
             ("metadata", .object([
                 ("timestamp", .string(isoTimestamp(microseconds: writtenAtMicroseconds))),
-                ("api_url", .string(configuration.baseURL)),
-                ("assistant_id", .string(configuration.assistantID)),
-                ("vus", configuration.virtualUsers > 0 ? .int(configuration.virtualUsers) : .null),
-                ("total_requests", .optional(configuration.requestLimit)),
-                ("duration", .optional(configuration.durationSeconds)),
-                ("timeout", .wholeOrNumber(configuration.timeoutSeconds)),
-            ] + (configuration.shard.map { [("shard", JSONValue.string($0.description))] } ?? [])
-              + [("loops", .optional(configuration.loopsUsed))])),
+                ("api_url", .string(run.apiURL)),
+                ("assistant_id", .string(run.assistantID)),
+                ("vus", run.virtualUsers > 0 ? .int(run.virtualUsers) : .null),
+                ("total_requests", .optional(run.requestLimit)),
+                ("duration", .optional(run.durationSeconds)),
+                ("timeout", .wholeOrNumber(run.timeoutSeconds)),
+            ] + (run.shard.map { [("shard", JSONValue.string($0))] } ?? [])
+              + [("loops", .optional(run.loops))])),
             ("statistics", statistics(summary)),
             ("raw_results", .array([])),
         ])
@@ -90,7 +90,7 @@ enum JSONReport {
 
     /// SPEC section 9: `statistics.streaming`, with `--stream` only.
     static func streaming(_ summary: RunSummary) -> [(String, JSONValue)] {
-        guard summary.configuration.streaming else { return [] }
+        guard summary.run.streaming else { return [] }
         let streaming = summary.statistics.streaming
         let perSecond = summary.wallSeconds > 0 ? Double(streaming.outputTokens) / summary.wallSeconds : 0
         return [("streaming", .object([
@@ -117,7 +117,7 @@ enum JSONReport {
 
     /// SPEC section 11's additions, in the open model only.
     static func openModel(_ summary: RunSummary) -> [(String, JSONValue)] {
-        guard let offered = summary.configuration.plan.offeredRate else { return [] }
+        guard let offered = summary.run.offeredRate else { return [] }
         let lag = summary.statistics.startLags.summary()
         return [
             ("service_time_ms", json(summary.statistics.serviceTimes.summary())),

@@ -12,7 +12,7 @@ final class RawResultsSpool {
         let folder = (path as NSString).deletingLastPathComponent
         var template = Array(((folder.isEmpty ? "." : folder) + "/.stress-test-db-raw-results.XXXXXX").utf8CString)
         fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw FileOutput.FileError(description: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw FileError(String(cString: strerror(errno))) }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
     }
@@ -39,21 +39,21 @@ final class RawResultsSpool {
     func append(_ records: [ResponseRecord]) throws {
         records.forEach(add)
         flush()
-        if let failure { throw FileOutput.FileError(description: failure) }
+        if let failure { throw FileError(failure) }
     }
 
     /// The whole document into `path`: head, the spooled records, tail.
     func writeDocument(_ summary: RunSummary, to path: String, writtenAtMicroseconds: Int64 = wallClockMicroseconds()) throws {
         let out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard out >= 0 else { throw FileOutput.FileError(description: String(cString: strerror(errno))) }
+        guard out >= 0 else { throw FileError(String(cString: strerror(errno))) }
         defer { close(out) }
         try FileOutput.writeAll(out, Array(JSONReport.head(summary, writtenAtMicroseconds: writtenAtMicroseconds).utf8))
-        guard lseek(fd, 0, SEEK_SET) == 0 else { throw FileOutput.FileError(description: String(cString: strerror(errno))) }
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw FileError(String(cString: strerror(errno))) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let read = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if read < 0 && errno == EINTR { continue }
-            guard read >= 0 else { throw FileOutput.FileError(description: String(cString: strerror(errno))) }
+            guard read >= 0 else { throw FileError(String(cString: strerror(errno))) }
             if read == 0 { break }
             try FileOutput.writeAll(out, Array(buffer[0..<read]))
         }

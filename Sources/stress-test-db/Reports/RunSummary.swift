@@ -1,6 +1,6 @@
 /// Everything the end-of-run reports need, besides the records themselves.
 struct RunSummary {
-    var configuration: Configuration
+    var run: RunDescription
     var statistics: Statistics
     /// Wall-clock start of the load phase, microseconds since the epoch.
     var startedAtMicroseconds: Int64

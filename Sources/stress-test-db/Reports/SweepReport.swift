@@ -7,7 +7,7 @@ enum SweepReport {
         byRate ? "\(JSONText.integerOrNumber(level)) req/s" : "\(Int(level)) VUs"
     }
 
-    static func table(_ steps: [Sweep.Step], byRate: Bool) -> String {
+    static func table(_ steps: [SweepStep], byRate: Bool) -> String {
         func row(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
                 index == cells.count - 1 ? cell : String(repeating: " ", count: max(0, 10 - cell.count)) + cell
@@ -27,7 +27,7 @@ enum SweepReport {
 
     /// `Max sustainable: 32 VUs (151.90 req/s, p95 191.40 ms, 0.00% errors)`, `No level passed`, or
     /// `All levels passed (capacity above 400 VUs)`.
-    static func verdict(capacity: Sweep.Step?, steps: [Sweep.Step], levels: [Double], byRate: Bool) -> String {
+    static func verdict(capacity: SweepStep?, steps: [SweepStep], levels: [Double], byRate: Bool) -> String {
         guard let capacity else { return "No level passed" }
         if steps.allSatisfy(\.passed), steps.count == levels.count, let top = levels.last {
             return "All levels passed (capacity above \(levelText(top, byRate: byRate)))"
@@ -38,7 +38,7 @@ enum SweepReport {
                       rps, statistics.latencySummary()?.p95 ?? 0, statistics.errorRatePercent)
     }
 
-    static func document(base: Configuration, steps: [Sweep.Step], capacity: Sweep.Step?, byRate: Bool,
+    static func document(base: RunDescription, steps: [SweepStep], capacity: SweepStep?, byRate: Bool,
                          stepSeconds: Double, warmupSeconds: Double) -> String {
         let key = byRate ? "rate" : "vus"
         let capacityValue: JSONValue = capacity.map { step in
@@ -48,7 +48,7 @@ enum SweepReport {
         let document: JSONValue = .object([
             ("metadata", .object([
                 ("timestamp", .string(isoTimestamp(microseconds: wallClockMicroseconds()))),
-                ("api_url", .string(base.baseURL)), ("assistant_id", .string(base.assistantID)),
+                ("api_url", .string(base.apiURL)), ("assistant_id", .string(base.assistantID)),
                 ("step_duration", .wholeOrNumber(stepSeconds)), ("warmup", .wholeOrNumber(warmupSeconds)),
                 ("timeout", .wholeOrNumber(base.timeoutSeconds)),
             ])),
@@ -57,4 +57,11 @@ enum SweepReport {
         ])
         return document.pretty + "\n"
     }
+}
+
+/// One measured level of a sweep: its summary and whether it passed.
+struct SweepStep {
+    var level: Double
+    var summary: RunSummary
+    var passed: Bool
 }

@@ -33,3 +33,12 @@ extension Configuration {
             loops: loopsUsed ?? 1)
     }
 }
+
+extension Configuration {
+    /// What the reports say of this run besides its records.
+    var runDescription: RunDescription {
+        RunDescription(apiURL: baseURL, assistantID: assistantID, virtualUsers: virtualUsers, requestLimit: requestLimit,
+                       durationSeconds: durationSeconds, timeoutSeconds: timeoutSeconds, shard: shard?.description,
+                       loops: loopsUsed, streaming: streaming, offeredRate: plan.offeredRate)
+    }
+}

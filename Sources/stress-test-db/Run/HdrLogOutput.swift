@@ -94,12 +94,12 @@ final class HdrLogOutput {
     func writeTotals(_ totals: ShardTotals) {
         guard failure == nil else { return }
         do {
-            guard let text = try FileOutput.readText(path) else { throw FileOutput.FileError(description: "it disappeared") }
+            guard let text = try FileOutput.readText(path) else { throw FileError("it disappeared") }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
                 line.hasPrefix(HdrLogFormat.commentPrefix) ? Substring(HdrLogFormat.commentLine(totals.pairs)) : line
             }
             try FileOutput.write(path + ".tmp", contents: lines.joined(separator: "\n"), append: false)
-            guard rename(path + ".tmp", path) == 0 else { throw FileOutput.FileError(description: String(cString: strerror(errno))) }
+            guard rename(path + ".tmp", path) == 0 else { throw FileError(String(cString: strerror(errno))) }
         } catch {
             failure = "writing --hdr \(path) failed: \(error)"
         }

@@ -9,7 +9,7 @@ extension LoadTest {
         var writeFailure: String?
         var wallSeconds = 0.0
         var drift: Drift.Verdict?
-        var timeline: [HTMLReport.TimePoint] = []
+        var timeline: [TimeSeries.Point] = []
         var timeSeriesFailure: String?
     }
 

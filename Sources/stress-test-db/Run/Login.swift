@@ -5,18 +5,6 @@ import Foundation
 /// from `LAMB_PASSWORD` (environment or .env) or asked for without echo on a terminal. The password
 /// is never printed or written; a refusal is one clear error.
 enum Login {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static func password(email: String, settings: Configuration.Settings) throws -> String {
-        if let password = settings["LAMB_PASSWORD"] { return password }
-        guard isatty(0) == 1, let typed = getpass("LAMB password for \(email): ") else {
-            throw Failure(description: "--login \(email) needs a password: set LAMB_PASSWORD in the environment or a .env file (no terminal to ask on).")
-        }
-        return String(cString: typed)
-    }
-
     /// The token LAMB answers at `data.token`.
     static func token(baseURL: String, email: String, password: String, tls: TLSOptions) throws -> String {
         let url = baseURL + "/creator/login"
@@ -25,13 +13,13 @@ enum Login {
                                                                        "Accept: application/json"],
                                      timeoutSeconds: 15, body: Array(form.utf8), tls: tls)
         if let failure = response.failure {
-            throw Failure(description: "--login \(email): \(url) did not answer (\(failure.rawValue)). Check --api-base-url and that LAMB is up.")
+            throw ConfigurationError("--login \(email): \(url) did not answer (\(failure.rawValue)). Check --api-base-url and that LAMB is up.")
         }
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
         guard (200..<300).contains(response.statusCode), object?["success"] as? Bool != false,
               let token = (object?["data"] as? [String: Any])?["token"] as? String, !token.isEmpty else {
             let reason = (object?["error"] as? String) ?? (object?["detail"] as? String) ?? "no token in the answer"
-            throw Failure(description: "--login \(email) was refused by \(url) (HTTP \(response.statusCode): \(reason)). Check the e-mail and LAMB_PASSWORD.")
+            throw ConfigurationError("--login \(email) was refused by \(url) (HTTP \(response.statusCode): \(reason)). Check the e-mail and LAMB_PASSWORD.")
         }
         return token
     }

@@ -8,10 +8,6 @@ struct ReportInput {
     var timeseries: String?
     var output: String?
 
-    struct ReadError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     func report() throws -> HTMLReport {
         var statistics = Statistics()
         var count = 0
@@ -24,16 +20,16 @@ struct ReportInput {
         if let output {
             let document = try object(try text(output, flag: "--output"), from: output)
             guard let raw = document["raw_results"] as? [[String: Any]] else {
-                throw ReadError(description: "--output \(output) has no raw_results array: is it a stress-test-db or Python tool --output file?")
+                throw FileError("--output \(output) has no raw_results array: is it a stress-test-db or Python tool --output file?")
             }
             if responses == nil { for entry in raw { statistics.add(try ResponseRecord(json: entry, source: output)); count += 1 } }
         }
-        var timeline: [HTMLReport.TimePoint] = []
+        var timeline: [TimeSeries.Point] = []
         if let timeseries {
             for line in try lines(timeseries, flag: "--timeseries") {
                 let entry = try object(line, from: timeseries)
                 let latency = entry["latency_ms"] as? [String: Any]
-                timeline.append(HTMLReport.TimePoint(
+                timeline.append(TimeSeries.Point(
                     t: entry["t"] as? Double ?? 0, p50: latency?["p50"] as? Double, p95: latency?["p95"] as? Double,
                     p99: latency?["p99"] as? Double, rps: entry["rps"] as? Double ?? 0, failed: entry["failed"] as? Int ?? 0,
                     ttftP95: (entry["ttft_ms"] as? [String: Any])?["p95"] as? Double))
@@ -49,10 +45,10 @@ struct ReportInput {
 
     private func text(_ path: String, flag: String) throws -> String {
         do {
-            guard let text = try FileOutput.readText(path) else { throw ReadError(description: "\(flag) \(path) does not exist.") }
+            guard let text = try FileOutput.readText(path) else { throw FileError("\(flag) \(path) does not exist.") }
             return text
-        } catch let error as ReadError { throw error } catch {
-            throw ReadError(description: "cannot read \(flag) \(path): \(error).")
+        } catch let error as FileError { throw error } catch {
+            throw FileError("cannot read \(flag) \(path): \(error).")
         }
     }
 
@@ -62,7 +58,7 @@ struct ReportInput {
 
     private func object(_ line: String, from path: String) throws -> [String: Any] {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-            throw ReadError(description: "\(path): a line is not a JSON object: \(line.prefix(80))")
+            throw FileError("\(path): a line is not a JSON object: \(line.prefix(80))")
         }
         return object
     }

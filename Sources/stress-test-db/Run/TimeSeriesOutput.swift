@@ -6,7 +6,7 @@ final class TimeSeriesOutput {
     private var series: TimeSeries
     private let descriptor: Int32?
     private let path: String?
-    var points: [HTMLReport.TimePoint] { series.points }
+    var points: [TimeSeries.Point] { series.points }
 
     /// Why a line could not be written, if one could not (shown after the results).
     private(set) var failure: String?
@@ -39,13 +39,13 @@ final class TimeSeriesOutput {
     deinit { if let descriptor { close(descriptor) } }
 
     func add(_ record: ResponseRecord, at seconds: Double, gauges: TimeSeries.Gauges) {
-        var lines: [JSONValue] = []
+        var lines: [TimeSeries.Line] = []
         series.add(record, at: seconds, lines: &lines, gauges: gauges)
         write(lines)
     }
 
     func advance(to seconds: Double, gauges: TimeSeries.Gauges) {
-        var lines: [JSONValue] = []
+        var lines: [TimeSeries.Line] = []
         series.advance(to: seconds, lines: &lines, gauges: gauges)
         write(lines)
     }
@@ -56,9 +56,9 @@ final class TimeSeriesOutput {
         return Drift.verdict(series.history)
     }
 
-    private func write(_ lines: [JSONValue]) {
+    private func write(_ lines: [TimeSeries.Line]) {
         guard let descriptor, failure == nil, !lines.isEmpty else { return }
-        do { try FileOutput.writeAll(descriptor, Array(lines.map { $0.compact + "\n" }.joined().utf8)) } catch {
+        do { try FileOutput.writeAll(descriptor, Array(lines.map { $0.json.compact + "\n" }.joined().utf8)) } catch {
             failure = "writing --timeseries \(path ?? "") failed: \(error)"
         }
     }

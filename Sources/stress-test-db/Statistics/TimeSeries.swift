@@ -12,6 +12,36 @@ struct TimeSeries {
         var timesToFirstToken: [Double] = []
     }
 
+    /// A written interval's figures, for the HTML report's charts (a few numbers an interval).
+    struct Point {
+        var t: Double
+        var p50: Double?
+        var p95: Double?
+        var p99: Double?
+        var rps: Double
+        var failed: Int
+        var ttftP95: Double?
+    }
+
+    /// One interval's line of SPEC section 13 (rendered as JSON by `Line.json`).
+    struct Line {
+        var t: Double
+        var intervalSeconds: Double
+        var target: Double?
+        var requests: Int
+        var successful: Int
+        var errors: [(key: String, count: Int)]
+        var statusCodes: [(key: Int, count: Int)]
+        var latency: LatencySummary?
+        /// Streaming only.
+        var timeToFirstToken: LatencySummary??
+        var inFlight: Int
+        var connectionsOpened: Int?
+
+        var failed: Int { requests - successful }
+        var rps: Double { intervalSeconds > 0 ? Double(requests) / intervalSeconds : 0 }
+    }
+
     /// What the engine says at the moment a line is written.
     struct Gauges {
         var target: Double?
@@ -26,7 +56,7 @@ struct TimeSeries {
     /// Each written interval's end, p95 and error rate, for the drift verdict (three numbers each).
     private(set) var history: [(t: Double, p95: Double?, errorRate: Double?)] = []
     /// Each written interval's figures for the HTML report's charts (a few numbers an interval).
-    private(set) var points: [HTMLReport.TimePoint] = []
+    private(set) var points: [Point] = []
 
     init(intervalSeconds: Double, streaming: Bool) {
         self.intervalSeconds = intervalSeconds
@@ -36,7 +66,7 @@ struct TimeSeries {
 
     /// Adds a record completed `seconds` after the start. One that completed in an interval already
     /// written (it reached the consumer late) counts in the open one: every record is in some line.
-    mutating func add(_ record: ResponseRecord, at seconds: Double, lines: inout [JSONValue], gauges: Gauges) {
+    mutating func add(_ record: ResponseRecord, at seconds: Double, lines: inout [Line], gauges: Gauges) {
         let index = Int(max(0, seconds) / intervalSeconds)
         while index > open.index { lines.append(closeFull(gauges: gauges)) }
         open.requests += 1
@@ -48,51 +78,36 @@ struct TimeSeries {
     }
 
     /// The lines of every interval over by `seconds` (also the empty ones).
-    mutating func advance(to seconds: Double, lines: inout [JSONValue], gauges: Gauges) {
+    mutating func advance(to seconds: Double, lines: inout [Line], gauges: Gauges) {
         while seconds >= Double(open.index + 1) * intervalSeconds { lines.append(closeFull(gauges: gauges)) }
     }
 
     /// The last, partial interval, ending when the run did.
-    mutating func finish(at seconds: Double, gauges: Gauges) -> JSONValue {
+    mutating func finish(at seconds: Double, gauges: Gauges) -> Line {
         let begin = Double(open.index) * intervalSeconds
         return close(end: max(seconds, begin), span: max(0, seconds - begin), gauges: gauges)
     }
 
-    private mutating func closeFull(gauges: Gauges) -> JSONValue {
+    private mutating func closeFull(gauges: Gauges) -> Line {
         close(end: Double(open.index + 1) * intervalSeconds, span: intervalSeconds, gauges: gauges)
     }
 
-    private mutating func close(end: Double, span: Double, gauges: Gauges) -> JSONValue {
+    private mutating func close(end: Double, span: Double, gauges: Gauges) -> Line {
         let interval = open
         open = Interval(index: interval.index + 1)
-        let latency = LatencySummary(interval.latencies)
-        let failed = interval.requests - interval.successful
-        history.append((end, latency?.p95, interval.requests == 0 ? nil : Double(failed) / Double(interval.requests) * 100))
-        points.append(HTMLReport.TimePoint(t: end, p50: latency?.median, p95: latency?.p95, p99: latency?.p99,
-                                           rps: span > 0 ? Double(interval.requests) / span : 0, failed: failed,
-                                           ttftP95: LatencySummary(interval.timesToFirstToken)?.p95))
         let opened = gauges.connectionsOpened.map { total -> Int in
             defer { connectionsBefore = total }
             return total - connectionsBefore
         }
-        func percentiles(_ summary: LatencySummary?, max: Bool) -> JSONValue {
-            var members: [(String, JSONValue)] = [("p50", summary.map { .number($0.median) } ?? .null),
-                                                  ("p95", summary.map { .number($0.p95) } ?? .null),
-                                                  ("p99", summary.map { .number($0.p99) } ?? .null)]
-            if max { members.append(("max", summary.map { .number($0.max) } ?? .null)) }
-            return .object(members)
-        }
-        var members: [(String, JSONValue)] = [
-            ("t", .number(end)), ("interval_s", .number(span)),
-            ("target", gauges.target.map(JSONValue.wholeOrNumber) ?? .null),
-            ("requests", .int(interval.requests)), ("successful", .int(interval.successful)), ("failed", .int(failed)),
-            ("errors", .object(interval.errors.entries.map { ($0.key, .int($0.count)) })),
-            ("status_codes", .object(interval.statusCodes.entries.sorted { $0.key < $1.key }.map { (String($0.key), .int($0.count)) })),
-            ("rps", .number(span > 0 ? Double(interval.requests) / span : 0)),
-            ("latency_ms", percentiles(latency, max: true)),
-        ]
-        if streaming { members.append(("ttft_ms", percentiles(LatencySummary(interval.timesToFirstToken), max: false))) }
-        members += [("in_flight", .int(gauges.inFlight)), ("connections_opened", opened.map(JSONValue.int) ?? .null)]
-        return .object(members)
+        let line = Line(
+            t: end, intervalSeconds: span, target: gauges.target, requests: interval.requests, successful: interval.successful,
+            errors: interval.errors.entries, statusCodes: interval.statusCodes.entries.sorted { $0.key < $1.key },
+            latency: LatencySummary(interval.latencies),
+            timeToFirstToken: streaming ? .some(LatencySummary(interval.timesToFirstToken)) : .none,
+            inFlight: gauges.inFlight, connectionsOpened: opened)
+        history.append((end, line.latency?.p95, line.requests == 0 ? nil : Double(line.failed) / Double(line.requests) * 100))
+        points.append(Point(t: end, p50: line.latency?.median, p95: line.latency?.p95, p99: line.latency?.p99, rps: line.rps,
+                            failed: line.failed, ttftP95: LatencySummary(interval.timesToFirstToken)?.p95))
+        return line
     }
 }

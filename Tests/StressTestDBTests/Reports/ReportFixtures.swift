@@ -17,7 +17,7 @@ enum ReportFixtures {
                         interrupted: Bool = false) -> RunSummary {
         var statistics = Statistics()
         for record in records { statistics.add(record) }
-        return RunSummary(configuration: configuration, statistics: statistics,
+        return RunSummary(run: configuration.runDescription, statistics: statistics,
                           startedAtMicroseconds: 1_795_916_217_286_553, wallSeconds: 0.3449,
                           embeddingModel: "nomic-embed-text-v1.5", interrupted: interrupted)
     }

@@ -3,7 +3,7 @@ import XCTest
 
 final class ThresholdTests: XCTestCase {
     func testParsingUnitsAndOperators() throws {
-        let rows: [(String, Threshold.Metric, Threshold.Comparison, Double)] = [
+        let rows: [(String, Threshold.Metric, Threshold.Operator, Double)] = [
             ("p95<2000", .p95, .less, 2000), ("p95 < 2s", .p95, .less, 2000), ("p99<=1500ms", .p99, .lessOrEqual, 1500),
             ("mean>=0.5", .mean, .greaterOrEqual, 0.5), ("max>10", .max, .greater, 10), ("p50<1s", .p50, .less, 1000),
             ("error_rate<1%", .errorRate, .less, 1), ("error_rate<=0.5", .errorRate, .lessOrEqual, 0.5),

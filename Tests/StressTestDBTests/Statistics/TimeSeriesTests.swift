@@ -6,13 +6,13 @@ import XCTest
 final class TimeSeriesTests: XCTestCase {
     let gauges = TimeSeries.Gauges(target: nil, inFlight: 3, connectionsOpened: 10)
 
-    func object(_ value: JSONValue) -> [String: Any] {
-        try! JSONSerialization.jsonObject(with: Data(value.compact.utf8)) as! [String: Any]
+    func object(_ line: TimeSeries.Line) -> [String: Any] {
+        try! JSONSerialization.jsonObject(with: Data(line.json.compact.utf8)) as! [String: Any]
     }
 
     func testBoundariesEmptyIntervalsAndThePartialLast() throws {
         var series = TimeSeries(intervalSeconds: 1, streaming: false)
-        var lines: [JSONValue] = []
+        var lines: [TimeSeries.Line] = []
         series.add(record(latency: 10), at: 0, lines: &lines, gauges: gauges)
         series.add(record(status: 500, latency: 30), at: 0.999, lines: &lines, gauges: gauges)
         XCTAssertTrue(lines.isEmpty, "interval 0 is still open")

@@ -30,13 +30,13 @@ extension Merge {
         let offered = totals.compactMap(\.offeredRate)
         let achieved = totals.compactMap(\.achievedRate)
         let first = totals.first ?? ShardTotals()
-        let configuration = Configuration.merged(
-            baseURL: first.apiURL, assistantID: first.assistantID,
+        let run = RunDescription(
+            apiURL: first.apiURL, assistantID: first.assistantID,
             virtualUsers: inputs.contains { $0.totals == nil } ? 0 : totals.reduce(0) { $0 + $1.vus },
             requestLimit: totals.allSatisfy { $0.requestLimit != nil } && !totals.isEmpty ? totals.reduce(0) { $0 + ($1.requestLimit ?? 0) } : nil,
-            durationSeconds: totals.compactMap(\.durationSeconds).max(), timeoutSeconds: first.timeoutSeconds, streaming: streamed,
-            offeredRate: offered.isEmpty ? nil : offered.reduce(0, +))
-        return RunSummary(configuration: configuration, statistics: statistics, startedAtMicroseconds: starts.min() ?? 0,
+            durationSeconds: totals.compactMap(\.durationSeconds).max(), timeoutSeconds: first.timeoutSeconds, shard: nil,
+            loops: nil, streaming: streamed, offeredRate: offered.isEmpty ? nil : offered.reduce(0, +))
+        return RunSummary(run: run, statistics: statistics, startedAtMicroseconds: starts.min() ?? 0,
                           wallSeconds: wallSeconds, embeddingModel: "", interrupted: false,
                           achievedRate: achieved.isEmpty ? nil : achieved.reduce(0, +))
     }
@@ -44,21 +44,7 @@ extension Merge {
     /// `Merged 3 logs: shards 0/3, 1/3, 2/3; 12 VUs, 1200 requests`.
     func headline(_ summary: RunSummary) -> String {
         let shards = inputs.map { $0.totals?.shard ?? "(another tool's log)" }.joined(separator: ", ")
-        let vus = summary.configuration.virtualUsers > 0 ? "\(summary.configuration.virtualUsers) VUs, " : ""
+        let vus = summary.run.virtualUsers > 0 ? "\(summary.run.virtualUsers) VUs, " : ""
         return "Merged \(inputs.count) log\(inputs.count == 1 ? "" : "s"): shards \(shards); \(vus)\(summary.statistics.total) requests\n"
-    }
-}
-
-extension Configuration {
-    /// What the reports read of a configuration, for a merged run (nothing is sent with it).
-    static func merged(baseURL: String, assistantID: String, virtualUsers: Int, requestLimit: Int?, durationSeconds: Double?,
-                       timeoutSeconds: Double, streaming: Bool, offeredRate: Double?) -> Configuration {
-        Configuration(
-            baseURL: baseURL, assistantID: assistantID, token: nil, requestURL: baseURL, virtualUsers: virtualUsers,
-            plan: offeredRate.map { .open(rate: .fixed(requestsPerSecond: $0), arrival: .constant, seed: 1) } ?? .closed(stages: nil),
-            thresholds: [], streaming: streaming, serviceLevel: nil, timeSeriesPath: nil, intervalSeconds: nil, reportPath: nil,
-            requestLimit: requestLimit, durationSeconds: durationSeconds, timeoutSeconds: timeoutSeconds, responseMaxChars: 0,
-            readinessCheck: false, prompt: "", runner: .curl, verbose: false, progress: false, outputPath: nil, responsesPath: nil,
-            csvPath: nil, trustStatus: false, tls: TLSOptions(), embeddingsConfigURL: nil, embeddingsConfigToken: nil, envFilesRead: [])
     }
 }

@@ -9,10 +9,6 @@ import Histogram
 /// mean, stdev, min and max are exact from the shards' moments. A log written by another tool has
 /// no totals: its requests count as successful and its moments come from its histogram.
 struct Merge {
-    struct MergeError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     struct Input {
         var path: String
         var log: HdrLogFormat.Log
@@ -25,19 +21,19 @@ struct Merge {
         var inputs: [Input] = []
         for path in paths {
             let text: String?
-            do { text = try FileOutput.readText(path) } catch { throw MergeError(description: "cannot read \(path): \(error).") }
-            guard let text else { throw MergeError(description: "\(path) does not exist.") }
+            do { text = try FileOutput.readText(path) } catch { throw FileError("cannot read \(path): \(error).") }
+            guard let text else { throw FileError("\(path) does not exist.") }
             let log: HdrLogFormat.Log
-            do { log = try HdrLogFormat.parse(text) } catch { throw MergeError(description: "\(path) is not an HdrHistogram log: \(error).") }
+            do { log = try HdrLogFormat.parse(text) } catch { throw FileError("\(path) is not an HdrHistogram log: \(error).") }
             do {
                 inputs.append(Input(path: path, log: log, totals: try ShardTotals(log.metadata, source: path)))
             } catch {
-                throw MergeError(description: "\(error)")
+                throw FileError("\(error)")
             }
         }
         let shards = inputs.compactMap { $0.totals.map { ($0.shard, $0) } }
         if let duplicate = Dictionary(grouping: shards, by: \.0).first(where: { $0.value.count > 1 && $0.key != "0/1" }) {
-            throw MergeError(description: "shard \(duplicate.key) is given twice: each shard's log once.")
+            throw FileError("shard \(duplicate.key) is given twice: each shard's log once.")
         }
         self.inputs = inputs
     }
@@ -50,7 +46,7 @@ struct Merge {
             for interval in input.log.intervals where (interval.tag ?? "latency") == tag {
                 let layout = interval.histogram.layout
                 if let first, first.layout != layout {
-                    throw MergeError(description: "\(input.path)'s histograms (\(layout.significantDigits) digits, unit \(layout.lowestDiscernibleValue)) "
+                    throw FileError("\(input.path)'s histograms (\(layout.significantDigits) digits, unit \(layout.lowestDiscernibleValue)) "
                         + "cannot be merged exactly with \(first.path)'s (\(first.layout.significantDigits) digits, unit \(first.layout.lowestDiscernibleValue)).")
                 }
                 first = first ?? (input.path, layout)

@@ -29,28 +29,28 @@ struct ShardTotals {
     init() {}
 
     init(_ summary: RunSummary) {
-        let configuration = summary.configuration, statistics = summary.statistics
-        shard = configuration.shard?.description ?? "0/1"
-        vus = configuration.virtualUsers
+        let run = summary.run, statistics = summary.statistics
+        shard = run.shard ?? "0/1"
+        vus = run.virtualUsers
         requests = statistics.total
         successful = statistics.successful
         seconds = summary.wallSeconds
         startedAtMicroseconds = summary.startedAtMicroseconds
-        apiURL = configuration.baseURL
-        assistantID = configuration.assistantID
-        requestLimit = configuration.requestLimit
-        durationSeconds = configuration.durationSeconds
-        timeoutSeconds = configuration.timeoutSeconds
+        apiURL = run.apiURL
+        assistantID = run.assistantID
+        requestLimit = run.requestLimit
+        durationSeconds = run.durationSeconds
+        timeoutSeconds = run.timeoutSeconds
         statusCodes = statistics.statusCodes.entries.map { (String($0.key), $0.count) }
         errors = statistics.errors.entries
         problems = statistics.problems.entries
         models = statistics.models.entries
         latency = statistics.latencies.moments
-        if configuration.streaming {
+        if run.streaming {
             ttft = statistics.streaming.timeToFirstToken.moments
             outputTokens = statistics.streaming.outputTokens
         }
-        if let rate = configuration.plan.offeredRate {
+        if let rate = run.offeredRate {
             service = statistics.serviceTimes.moments
             offeredRate = rate
             achievedRate = summary.achievedRate
@@ -75,17 +75,13 @@ struct ShardTotals {
         return pairs
     }
 
-    struct ReadError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     /// From a log's `#[stress-test-db ...]` pairs; nil for a log without them (another tool's).
     init?(_ metadata: [(key: String, value: String)], source: String) throws {
         guard !metadata.isEmpty else { return nil }
         let values = Dictionary(metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
         func required<T>(_ key: String, _ parse: (String) -> T?) throws -> T {
             guard let text = values[key], let value = parse(text) else {
-                throw ReadError(description: "\(source): the stress-test-db line has no readable \(key); was the run cut short before it ended?")
+                throw FileError("\(source): the stress-test-db line has no readable \(key); was the run cut short before it ended?")
             }
             return value
         }

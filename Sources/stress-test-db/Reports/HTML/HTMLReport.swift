@@ -3,16 +3,6 @@ import Foundation
 /// SPEC section 15: one self-contained HTML file (inline CSS and SVG; no script, font, image or style
 /// from any URL), readable on a phone and a projector, with the console's own numbers.
 struct HTMLReport {
-    struct TimePoint {
-        var t: Double
-        var p50: Double?
-        var p95: Double?
-        var p99: Double?
-        var rps: Double
-        var failed: Int
-        var ttftP95: Double?
-    }
-
     struct SweepPoint {
         var level: Double
         var rps: Double
@@ -25,7 +15,7 @@ struct HTMLReport {
     var keyFigures: [(label: String, value: String)]
     var latency: LatencyDistribution?
     var streaming: StreamingStatistics?
-    var timeline: [TimePoint] = []
+    var timeline: [TimeSeries.Point] = []
     var sweep: [SweepPoint] = []
     var sweepByRate = false
     var sweepCapacity: Double?
@@ -62,7 +52,7 @@ struct HTMLReport {
     private var charts: [(String, SVGChart)] {
         var charts: [(String, SVGChart)] = []
         if !timeline.isEmpty {
-            let series = [("p50", "#0969da", \TimePoint.p50), ("p95", "#bf8700", \TimePoint.p95), ("p99", "#cf222e", \TimePoint.p99)]
+            let series = [("p50", "#0969da", \TimeSeries.Point.p50), ("p95", "#bf8700", \TimeSeries.Point.p95), ("p99", "#cf222e", \TimeSeries.Point.p99)]
                 .map { name, color, key in
                     SVGChart.Series(name: name, color: color, points: timeline.compactMap { point in point[keyPath: key].map { (point.t, $0) } })
                 }

@@ -42,21 +42,6 @@ struct ServiceLevel: Equatable {
 
     func limit(_ key: Key) -> Double? { limits.first { $0.key == key }?.milliseconds }
 
-    /// A successful request that meets every limit; a streaming limit with no value to judge is not met.
-    func isMet(by record: ResponseRecord) -> Bool {
-        guard record.success else { return false }
-        return limits.allSatisfy { key, limit in
-            let value: Double?
-            switch key {
-            case .e2e: value = record.latencyMilliseconds
-            case .ttft: value = record.stream?.timeToFirstTokenMilliseconds
-            case .tpot: value = record.timePerOutputTokenMilliseconds
-            case .itl: value = record.stream?.interTokenMilliseconds
-            }
-            return value.map { $0 <= limit } ?? false
-        }
-    }
-
     /// `e2e<=10000 ms, ttft<=500 ms`
     var description: String {
         limits.map { "\($0.key.rawValue)<=\(JSONText.integerOrNumber($0.milliseconds)) ms" }.joined(separator: ", ")

@@ -13,7 +13,7 @@ struct Threshold: Equatable {
         var isPercent: Bool { self == .errorRate || self == .goodput }
     }
 
-    enum Comparison: String, CaseIterable {
+    enum Operator: String, CaseIterable {
         case lessOrEqual = "<=", greaterOrEqual = ">=", less = "<", greater = ">"
 
         func holds(_ actual: Double, _ limit: Double) -> Bool {
@@ -29,7 +29,7 @@ struct Threshold: Equatable {
     /// As the user wrote it, spaces removed.
     let expression: String
     let metric: Metric
-    let comparison: Comparison
+    let comparison: Operator
     /// In the metric's unit: milliseconds, percent, or requests per second.
     let limit: Double
 
@@ -40,7 +40,7 @@ struct Threshold: Equatable {
             ValidationError("--threshold '\(text)': \(why). Write METRIC OP VALUE, e.g. 'p95<2s', 'error_rate<=1%', 'rps>=100'.")
         }
         // Two-character operators first, so `<=` is not read as `<` followed by `=...`.
-        guard let comparison = Comparison.allCases.first(where: { expression.contains($0.rawValue) }),
+        guard let comparison = Operator.allCases.first(where: { expression.contains($0.rawValue) }),
               let range = expression.range(of: comparison.rawValue) else {
             throw fail("no comparison (<, <=, >, >=)")
         }
@@ -73,39 +73,5 @@ struct Threshold: Equatable {
         if metric == .goodput && !serviceLevel {
             throw ValidationError("--threshold '\(expression)': goodput counts requests that meet --slo; add --slo.")
         }
-    }
-
-    /// The run's value for the metric, or nil when there is none (no latency without records).
-    func actual(_ statistics: Statistics, wallSeconds: Double) -> Double? {
-        let latency = statistics.latencySummary()
-        switch metric {
-        case .p50: return latency?.median
-        case .p95: return latency?.p95
-        case .p99: return latency?.p99
-        case .mean: return latency?.mean
-        case .max: return latency?.max
-        case .errorRate: return statistics.errorRatePercent
-        case .rps: return wallSeconds > 0 ? Double(statistics.total) / wallSeconds : nil
-        case .ttftP95: return statistics.streaming.timeToFirstToken.summary()?.p95
-        case .ttftP99: return statistics.streaming.timeToFirstToken.summary()?.p99
-        case .tpotP95: return statistics.streaming.timePerOutputToken.summary()?.p95
-        case .goodput: return statistics.goodPercent
-        }
-    }
-
-    struct Result: Equatable {
-        var threshold: Threshold
-        var value: Double?
-        /// A threshold without a value to judge fails: nothing was shown to meet it.
-        var passed: Bool { value.map { threshold.comparison.holds($0, threshold.limit) } ?? false }
-
-        /// `✓ p95<2000: 1834.20`
-        var line: String {
-            (passed ? "✓ " : "✗ ") + threshold.expression + ": " + (value.map { String(format: "%.2f", $0) } ?? "no data")
-        }
-    }
-
-    func evaluate(_ statistics: Statistics, wallSeconds: Double) -> Result {
-        Result(threshold: self, value: actual(statistics, wallSeconds: wallSeconds))
     }
 }

@@ -13,7 +13,7 @@ struct LoadOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Test duration in seconds (use instead of --requests).", valueName: "SECONDS"))
     var duration: Double?
     @Option(help: ArgumentHelp("Request timeout in seconds.", valueName: "SECONDS"))
-    var timeout: Double = 120
+    var timeout: Double = Configuration.defaultTimeoutSeconds
     @Option(help: ArgumentHelp("Custom prompt/message to send with each request (default: \"Hello\").", valueName: "STRING"))
     var prompt: String?
     @Flag(name: .customLong("async"), help: "Use the libcurl event-loop runner (reuses connections; recommended for high VU) (default).")
