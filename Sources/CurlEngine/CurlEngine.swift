@@ -25,7 +25,6 @@ public final class CurlEngine: @unchecked Sendable {
     let stopRequested = Atomic<Bool>(false)
     /// One per loop, so a stop wakes every loop.
     let wakeDescriptors: [Int32]
-    private let done = DispatchSemaphore(value: 0)
     private let running: Atomic<Int>
     /// Each loop's counters, written when it hands a batch over.
     let counterState: Mutex<[LoopCounters]>
@@ -101,7 +100,8 @@ public final class CurlEngine: @unchecked Sendable {
         }
     }
 
-    /// Starts the loop threads. Records arrive on `results`, which closes when the last loop ends.
+    /// Starts the loop threads. Records arrive on `results`, which closes when the last loop has ended
+    /// (so a consumer that reads it to `.closed` has outlived every loop).
     public func start() {
         for index in 0..<loops {
             let thread = Thread { [self] in
@@ -116,7 +116,6 @@ public final class CurlEngine: @unchecked Sendable {
                 }
                 if running.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
                     results.close()
-                    done.signal()
                 }
             }
             thread.name = "curl-engine-\(index)"
@@ -130,11 +129,5 @@ public final class CurlEngine: @unchecked Sendable {
         stopRequested.store(true, ordering: .releasing)
         var one: UInt64 = 1
         for descriptor in wakeDescriptors { _ = write(descriptor, &one, 8) }
-    }
-
-    /// Blocks until every loop thread has finished.
-    public func wait() {
-        done.wait()
-        done.signal()
     }
 }

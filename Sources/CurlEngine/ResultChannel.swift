@@ -68,13 +68,14 @@ public final class ResultChannel: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Waits up to `timeout` seconds for batches and moves every pending one into `drained` (which
-    /// must be empty): `.results`; `.idle` after the timeout with nothing; `.closed` once closed and drained.
-    public func next(timeout: Double, into drained: inout [RecordBatch]) -> Next {
+    /// Waits for batches (at most `timeout` seconds; nil: until some arrive or the channel closes) and
+    /// moves every pending one into `drained` (which must be empty): `.results`; `.idle` after the
+    /// timeout with nothing; `.closed` once closed and drained.
+    public func next(timeout: Double?, into drained: inout [RecordBatch]) -> Next {
         condition.lock()
         defer { condition.unlock() }
         if pending.isEmpty && !isClosed {
-            _ = condition.wait(until: Date(timeIntervalSinceNow: timeout))
+            if let timeout { _ = condition.wait(until: Date(timeIntervalSinceNow: timeout)) } else { condition.wait() }
         }
         if !pending.isEmpty {
             swap(&pending, &drained)
@@ -109,7 +110,7 @@ extension ResultChannel {
     public func collectAll() -> [RequestResult] {
         var all: [RequestResult] = []
         var drained: [RecordBatch] = []
-        while next(timeout: 1, into: &drained) != .closed {
+        while next(timeout: nil, into: &drained) != .closed {
             for batch in drained { all += batch.results }
             giveBack(&drained)
         }

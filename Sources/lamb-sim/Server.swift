@@ -84,7 +84,7 @@ struct SimServer: Sendable {
         request.headers[.authorization] == "Bearer \(settings.token)"
     }
 
-    private func unauthorised() -> Response {
+    func unauthorised() -> Response {
         jsonResponse(.unauthorized, #"{"detail":"Invalid or missing authentication token"}"#)
     }
 
@@ -109,86 +109,22 @@ struct SimServer: Sendable {
     /// The response, and whether it completed LAMB's whole request path (a real answer).
     private func answer(_ request: Request, context: SimContext, assistantID path: String?) async throws -> (Response, Bool) {
         let failed = { (response: Response) in (response, false) }
-        let key = path == nil ? settings.apiKey : settings.token
-        guard request.headers[.authorization] == "Bearer \(key)" || (settings.allowAnonymous && request.headers[.authorization] == nil) else {
-            return failed(unauthorised())
+        let chatRequest: ChatRequest, assistantID: String
+        switch try await accept(request, assistantID: path) {
+        case .refused(let response): return failed(response)
+        case .accepted(let parsed, let id): (chatRequest, assistantID) = (parsed, id)
         }
-        var request = request
-        let buffer = try await request.collectBody(upTo: 4 * 1024 * 1024)
-        let chatRequest: ChatRequest
-        do {
-            chatRequest = try ChatRequest.parse(Data(buffer: buffer))
-        } catch ChatRequest.ParseError.notJSON {
-            return failed(jsonResponse(.badRequest, #"{"detail":"Request body must be a JSON object"}"#))
-        } catch {
-            return failed(jsonResponse(.badRequest, #"{"detail":"messages is required"}"#))
-        }
-        let prefix = "lamb_assistant."
-        let assistantID: String
-        if let path {
-            assistantID = path
-        } else if let model = chatRequest.model, model.hasPrefix(prefix) {
-            assistantID = String(model.dropFirst(prefix.count))
-        } else {
-            return failed(jsonResponse(.badRequest, #"{"detail":"model must be lamb_assistant.<id>"}"#))
-        }
-        guard settings.assistantIDs.contains(assistantID) else {
-            return failed(jsonResponse(.notFound, #"{"detail":"Assistant not found"}"#))
-        }
-
         let fault = settings.faults.isEmpty ? .none
             : settings.faults.pick(draw: Double.random(in: 0..<1), keptAlive: context.keptAlive, streaming: chatRequest.stream)
         stats.recordFault(fault)
-        switch fault {
-        case .none, .streamError, .streamCut:
-            break
-        case .streamEmpty:
-            // LAMB's answer when its LLM call fails on a stream: 200 and nothing.
-            return failed(Response(status: .ok, headers: [.contentType: "text/event-stream"], body: body("")))
-        case .status(let code):
-            return failed(jsonResponse(HTTPResponse.Status(code: code), #"{"error":"injected fault"}"#))
-        case .stall:
-            try await Task.sleep(for: .seconds(settings.stallSeconds))
-            return failed(jsonResponse(.serviceUnavailable, #"{"error":"stalled"}"#))
-        case .closeBeforeResponse:
-            try await context.channel.close()
-            throw CancellationError()
-        case .closeMidBody:
-            let full = ByteBuffer(string: completion(assistantID: assistantID, prompt: chatRequest.prompt).json())
-            let channel = context.channel
-            return failed(Response(
-                status: .ok, headers: [.contentType: "application/json", .contentLength: "\(full.readableBytes)"],
-                body: ResponseBody { writer in
-                    try await writer.write(full.getSlice(at: 0, length: full.readableBytes / 2)!)
-                    try await channel.close()
-                    throw CancellationError()
-                }))
-        case .notJSON:
-            return failed(Response(status: .ok, headers: [.contentType: "text/html"], body: body("<html><body>Bad Gateway</body></html>")))
-        case .errorInBody:
-            return failed(jsonResponse(.ok, #"{"error":{"message":"Internal server error: OpenAI API failure (injected)"},"chat_id":null}"#))
-        case .oversized:
-            let filler = String(repeating: "x", count: settings.oversizedBytes)
-            return failed(jsonResponse(.ok, #"{"model":\#(jsonString(settings.model)),"padding":"\#(filler)"}"#))
+        if let response = try await injected(fault, context: context, assistantID: assistantID, prompt: chatRequest.prompt) {
+            return failed(response)
         }
-
-        var chatID: Int64?
+        let chatID: Int64?
         let store = chatRequest.persist ? self.store : nil
-        if let store {
-            do {
-                if let continued = chatRequest.chatID {
-                    guard try await store.continueChat(chatID: continued, prompt: chatRequest.prompt) else {
-                        return failed(jsonResponse(.notFound, #"{"detail":"Chat not found"}"#))
-                    }
-                    chatID = continued
-                } else {
-                    chatID = try await store.openChat(assistantID: assistantID, prompt: chatRequest.prompt)
-                }
-            } catch {
-                return failed(persistenceFailure(error))
-            }
-        } else {
-            chatID = chatRequest.chatID ?? Int64(stats.received.current)
+        switch await chat(chatRequest, assistantID: assistantID, store: store) {
+        case .refused(let response): return failed(response)
+        case .chat(let id): chatID = id
         }
         let result = completion(assistantID: assistantID, prompt: chatRequest.prompt)
         let latency = Double.random(in: settings.latencyMilliseconds)
@@ -212,7 +148,7 @@ struct SimServer: Sendable {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
-    private func persistenceFailure(_ error: Error) -> Response {
+    func persistenceFailure(_ error: Error) -> Response {
         jsonResponse(.ok, #"{"error":{"message":\#(jsonString("Internal server error: \(error)"))},"chat_id":null}"#)
     }
 

@@ -21,6 +21,5 @@ public func runEngine(_ configuration: EngineConfiguration, stopAfter: Double? =
         DispatchQueue.global().asyncAfter(deadline: .now() + stopAfter) { engine.stop() }
     }
     let records = engine.results.collectAll()
-    engine.wait()
     return (records, engine)
 }

@@ -12,18 +12,12 @@ struct CompareRun {
 
     init(path: String) throws {
         self.path = path
-        guard let text = try FileOutput.readText(path) else { throw FileError("\(path) does not exist.") }
-        guard let document = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
-              let raw = document["raw_results"] as? [[String: Any]] else {
-            throw FileError("\(path) has no raw_results: compare reads --output files (ours or the Python tool's).")
-        }
         var first = Int64.max, last = Int64.min
-        for entry in raw {
-            let record = try ResponseRecord(json: entry, source: path)
+        try RecordFiles.forEachRawResult(path, flag: "compare") { record in
             statistics.add(record)
             first = min(first, record.completedAtMicroseconds - Int64(record.latencyMilliseconds * 1000))
             last = max(last, record.completedAtMicroseconds)
-            guard record.success else { continue }
+            guard record.success else { return }
             latencies.append(record.latencyMilliseconds)
             if let ttft = record.stream?.timeToFirstTokenMilliseconds { timesToFirstToken.append(ttft) }
             if let tpot = record.timePerOutputTokenMilliseconds { timesPerOutputToken.append(tpot) }

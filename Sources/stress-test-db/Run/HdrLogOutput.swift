@@ -16,7 +16,7 @@ final class HdrLogOutput {
     private let ttftTag: Int?
     private let serviceTag: Int?
     /// When the open interval ends, in seconds of the run.
-    private var openEnd: Double
+    private(set) var openEnd: Double
     private var histograms: [Histogram<UInt64>]
     private var openIndex = 0
     /// Why the log could not be written, if it could not (shown after the results).

@@ -10,10 +10,14 @@ protocol RecordSink: AnyObject {
     func tick(at seconds: Double, completed: Int)
     /// The run ended `seconds` after its start. Why this sink's output could not be written, if so.
     func finish(at seconds: Double, completed: Int) -> String?
+    /// When (seconds of the run) this sink next needs a `tick` though no record came: a progress line,
+    /// an interval's end. nil: only after records.
+    var nextTick: Double? { get }
 }
 
 extension RecordSink {
     func tick(at seconds: Double, completed: Int) {}
+    var nextTick: Double? { nil }
     func finish(at seconds: Double, completed: Int) -> String? { nil }
 }
 
@@ -43,8 +47,9 @@ struct RecordCollector {
         func seconds(_ microseconds: Int64) -> Double { Double(microseconds - startMicroseconds) / 1e6 }
         runner.start()
         while true {
-            // The wait ends with records, or after 0.2 s for the clocks (progress line, intervals).
-            let next = runner.results.next(timeout: 0.2, into: &drained)
+            // The wait ends with records, or when a sink's clock is due (a progress line, an interval's end).
+            let due = sinks.compactMap(\.nextTick).min()
+            let next = runner.results.next(timeout: due.map { max(0, $0 - seconds(wallClockMicroseconds())) }, into: &drained)
             if next == .closed { break }
             if next == .results {
                 for result in drained.lazy.flatMap(\.results) {

@@ -39,6 +39,8 @@ final class ProgressSink: RecordSink {
         console.err(line.isTerminal ? "\r\u{1B}[2K" + text : text + "\n")
     }
 
+    var nextTick: Double? { line.lastShown + line.interval }
+
     func finish(at seconds: Double, completed: Int) -> String? {
         if line.isTerminal && line.lastShown > 0 { console.err("\r\u{1B}[2K") }
         return nil
@@ -83,6 +85,8 @@ final class MemoryTrimSink: RecordSink {
 
     func add(_ record: ResponseRecord, at seconds: Double) {}
 
+    var nextTick: Double? { last + 10 }
+
     func tick(at seconds: Double, completed: Int) {
         guard seconds - last >= 10 else { return }
         MemoryTrim.run()
@@ -93,6 +97,7 @@ final class MemoryTrimSink: RecordSink {
 extension HdrLogOutput: RecordSink {
     /// An interval's lines wait 50 ms past its end for records still on their way from the loops.
     func tick(at seconds: Double, completed: Int) { advance(to: seconds - 0.05) }
+    var nextTick: Double? { openEnd + 0.05 }
 
     func finish(at seconds: Double, completed: Int) -> String? {
         finish(at: seconds)

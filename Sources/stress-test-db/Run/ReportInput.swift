@@ -11,23 +11,20 @@ struct ReportInput {
     func report() throws -> HTMLReport {
         var statistics = Statistics()
         var count = 0
-        if let responses {
-            for line in try lines(responses, flag: "--responses") {
-                statistics.add(try record(line, from: responses))
-                count += 1
-            }
+        let add = { (record: ResponseRecord) in
+            statistics.add(record)
+            count += 1
         }
-        if let output {
-            let document = try object(try text(output, flag: "--output"), from: output)
-            guard let raw = document["raw_results"] as? [[String: Any]] else {
-                throw FileError("--output \(output) has no raw_results array: is it a stress-test-db or Python tool --output file?")
-            }
-            if responses == nil { for entry in raw { statistics.add(try ResponseRecord(json: entry, source: output)); count += 1 } }
+        // The JSON Lines file holds every record when both are given (the document holds them too).
+        if let responses {
+            try RecordFiles.forEachJSONLine(responses, flag: "--responses", add)
+        } else if let output {
+            try RecordFiles.forEachRawResult(output, flag: "--output", add)
         }
         var timeline: [TimeSeries.Point] = []
         if let timeseries {
-            for line in try lines(timeseries, flag: "--timeseries") {
-                let entry = try object(line, from: timeseries)
+            for line in try RecordFiles.lines(timeseries, flag: "--timeseries") {
+                let entry = try RecordFiles.object(line, from: timeseries)
                 let latency = entry["latency_ms"] as? [String: Any]
                 timeline.append(TimeSeries.Point(
                     t: entry["t"] as? Double ?? 0, p50: latency?["p50"] as? Double, p95: latency?["p95"] as? Double,
@@ -41,29 +38,5 @@ struct ReportInput {
             consoleText: count > 0 ? ConsoleReport.results(statistics) : "No per-request records were given; the charts come from the time series.",
             keyFigures: HTMLReport.keyFigures(statistics), latency: count > 0 ? statistics.latencies : nil,
             streaming: statistics.streaming.requests > 0 ? statistics.streaming : nil, timeline: timeline)
-    }
-
-    private func text(_ path: String, flag: String) throws -> String {
-        do {
-            guard let text = try FileOutput.readText(path) else { throw FileError("\(flag) \(path) does not exist.") }
-            return text
-        } catch let error as FileError { throw error } catch {
-            throw FileError("cannot read \(flag) \(path): \(error).")
-        }
-    }
-
-    private func lines(_ path: String, flag: String) throws -> [String] {
-        try text(path, flag: flag).split(separator: "\n").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-    }
-
-    private func object(_ line: String, from path: String) throws -> [String: Any] {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-            throw FileError("\(path): a line is not a JSON object: \(line.prefix(80))")
-        }
-        return object
-    }
-
-    private func record(_ line: String, from path: String) throws -> ResponseRecord {
-        try ResponseRecord(json: try object(line, from: path), source: path)
     }
 }

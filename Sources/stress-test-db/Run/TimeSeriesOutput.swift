@@ -70,6 +70,8 @@ extension TimeSeriesOutput: RecordSink {
         add(record, at: seriesSeconds(seconds), gauges: gauges(seconds, completed))
     }
 
+    var nextTick: Double? { series.openEnd - runOffset + 0.05 }
+
     /// An interval's line waits 50 ms past its end for records still on their way from the loops.
     func tick(at seconds: Double, completed: Int) {
         advance(to: seriesSeconds(seconds) - 0.05, gauges: gauges(seconds, completed))

@@ -58,6 +58,9 @@ struct TimeSeries {
     /// Each written interval's figures for the HTML report's charts (a few numbers an interval).
     private(set) var points: [Point] = []
 
+    /// When the open interval ends, seconds on the series' clock.
+    var openEnd: Double { Double(open.index + 1) * intervalSeconds }
+
     init(intervalSeconds: Double, streaming: Bool) {
         self.intervalSeconds = intervalSeconds
         self.streaming = streaming
