@@ -1,3 +1,5 @@
+import Foundation
+
 /// `--turns N`: what each conversation's body is made of. A body is `head`, the messages so far and
 /// the turn's user message(s), `tail`, then `, "chat_id": ID` from the second turn on, then `}`.
 public struct ConversationPlan: Sendable, Equatable {
@@ -8,12 +10,16 @@ public struct ConversationPlan: Sendable, Equatable {
     public var head: [UInt8]
     /// `], "stream": false` and any other members, without the closing brace.
     public var tail: [UInt8]
+    /// LAMB stores the chat (`persist_chat` true) and names it: a turn carries on only with its chat id.
+    /// Without persistence LAMB names none, and later turns send the history alone.
+    public var needsChatID: Bool
 
-    public init(turns: Int, userMessages: [[UInt8]], head: [UInt8], tail: [UInt8]) {
+    public init(turns: Int, userMessages: [[UInt8]], head: [UInt8], tail: [UInt8], needsChatID: Bool = true) {
         self.turns = turns
         self.userMessages = userMessages
         self.head = head
         self.tail = tail
+        self.needsChatID = needsChatID
     }
 }
 
@@ -24,8 +30,11 @@ public struct ConversationPlan: Sendable, Equatable {
 public final class Conversation {
     private var history: [UInt8] = []
     private var pending: [UInt8] = []
-    /// The chat id LAMB returned (its JSON value's bytes), from the first answer on.
+    /// The chat id LAMB returned (its JSON value's bytes), from the first answer on: sent with later turns.
     public private(set) var chatID: [UInt8]?
+    /// The chat id the latest answer named (its JSON value's bytes), also when the turn failed: LAMB's
+    /// error body (or a cut stream's `X-Chat-Id`) names the chat it opened.
+    public private(set) var namedChatID: [UInt8]?
     /// Turns answered in the current conversation; 0 before its first.
     public private(set) var answered = 0
     /// The current conversation's place among all begun (its prompt and assistant go round-robin by it).
@@ -47,6 +56,7 @@ public final class Conversation {
     /// Builds the next turn's body. A new conversation takes prompt `conversation % count` (prompts go
     /// round-robin per conversation) and sends it again as each later turn's user message.
     public func prepare(_ plan: ConversationPlan, nextConversation: () -> Int) {
+        namedChatID = nil
         if answered == 0 {
             history.removeAll(keepingCapacity: true)
             chatID = nil
@@ -69,18 +79,30 @@ public final class Conversation {
     /// The answer to the turn in flight: a 2xx JSON with a `chat_id` and the assistant's content
     /// carries the conversation on; anything else ends it (the next request starts a new one).
     public func receive(_ plan: ConversationPlan, succeeded: Bool, response: [UInt8]) {
-        carry(plan, reply: succeeded ? Self.reply(response) : nil)
+        let answer = Self.answer(response)
+        namedChatID = answer.chatID
+        guard succeeded, let content = answer.content else { return carry(plan, reply: nil) }
+        carry(plan, reply: (answer.chatID, content))
     }
 
     /// The streamed answer to the turn in flight: a 2xx stream that ended with `[DONE]`, no error
     /// event and some content, with LAMB's `X-Chat-Id` header, carries the conversation on.
     public func receive(_ plan: ConversationPlan, succeeded: Bool, stream: SSEScanner?, chatIDHeader: [UInt8]?) {
-        guard succeeded, let stream, stream.sawDone, stream.errorMessage == nil, let content = stream.content, !content.isEmpty,
-              let header = chatIDHeader, let id = Self.jsonValue(header) else {
-            carry(plan, reply: nil)
-            return
+        namedChatID = chatIDHeader.flatMap(Self.jsonValue)
+        guard succeeded, let stream, stream.sawDone, stream.errorMessage == nil, let content = stream.content, !content.isEmpty else {
+            return carry(plan, reply: nil)
         }
-        carry(plan, reply: (id, [UInt8(ascii: "\"")] + content + [UInt8(ascii: "\"")]))
+        carry(plan, reply: (namedChatID, [UInt8(ascii: "\"")] + content + [UInt8(ascii: "\"")]))
+    }
+
+    /// The chat id a record shows: the one the latest answer named, else the one sent; the id string
+    /// itself (a JSON string's quotes and escapes removed).
+    public var recordChatID: String? {
+        guard let bytes = namedChatID ?? chatID else { return nil }
+        guard bytes.first == UInt8(ascii: "\"") else { return String(decoding: bytes, as: UTF8.self) }
+        let inner = bytes.dropFirst().dropLast()
+        guard inner.contains(UInt8(ascii: "\\")) else { return String(decoding: inner, as: UTF8.self) }
+        return (try? JSONSerialization.jsonObject(with: Data(bytes), options: .fragmentsAllowed)) as? String
     }
 
     /// A header's chat id as a JSON value: digits as a number (LAMB's ids), anything else a string.
@@ -91,8 +113,10 @@ public final class Conversation {
         return [UInt8(ascii: "\"")] + header + [UInt8(ascii: "\"")]
     }
 
-    private func carry(_ plan: ConversationPlan, reply: (chatID: [UInt8], content: [UInt8])?) {
-        guard let (id, content) = reply else {
+    /// A good answer carries the conversation on (with its chat id, or without one when LAMB stores
+    /// nothing); anything else ends it.
+    private func carry(_ plan: ConversationPlan, reply: (chatID: [UInt8]?, content: [UInt8])?) {
+        guard let (id, content) = reply, id != nil || !plan.needsChatID else {
             answered = 0
             return
         }
@@ -103,15 +127,16 @@ public final class Conversation {
         if answered >= plan.turns { answered = 0 }
     }
 
-    /// The top-level `chat_id` and `choices[0].message.content` (its string literal) of a JSON answer.
-    static func reply(_ response: [UInt8]) -> (chatID: [UInt8], content: [UInt8])? {
-        response.withUnsafeBytes { raw -> ([UInt8], [UInt8])? in
+    /// The top-level `chat_id` (when not null) and `choices[0].message.content` (its string literal) of
+    /// a JSON answer, each when present.
+    static func answer(_ response: [UInt8]) -> (chatID: [UInt8]?, content: [UInt8]?) {
+        response.withUnsafeBytes { raw -> ([UInt8]?, [UInt8]?) in
             let json = JSONSlice(bytes: raw)
-            guard let id = json.member("chat_id", inObjectAt: 0), !json.isNull(id),
-                  let choices = json.member("choices", inObjectAt: 0), let first = json.firstElement(ofArrayAt: choices.lowerBound),
+            let id = json.member("chat_id", inObjectAt: 0).flatMap { json.isNull($0) ? nil : Array(raw[$0]) }
+            guard let choices = json.member("choices", inObjectAt: 0), let first = json.firstElement(ofArrayAt: choices.lowerBound),
                   let message = json.member("message", inObjectAt: first.lowerBound),
-                  let content = json.member("content", inObjectAt: message.lowerBound), json.isString(content) else { return nil }
-            return (Array(raw[id]), Array(raw[content]))
+                  let content = json.member("content", inObjectAt: message.lowerBound), json.isString(content) else { return (id, nil) }
+            return (id, Array(raw[content]))
         }
     }
 }

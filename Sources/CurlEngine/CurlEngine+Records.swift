@@ -15,7 +15,8 @@ extension CurlEngine.EventLoop {
         connectionsOpened += connects
         let delivered = failure == nil
         let facts = TransferFacts(
-            statusCode: delivered ? handle.long(CURLINFO_RESPONSE_CODE) : 0,
+            // 0 when no status line arrived; the status that did when the body then failed.
+            statusCode: handle.long(CURLINFO_RESPONSE_CODE),
             failure: failure,
             failureDetail: delivered ? nil : handle.takeErrorMessage(code: code),
             contentType: delivered ? handle.string(CURLINFO_CONTENT_TYPE) : nil,

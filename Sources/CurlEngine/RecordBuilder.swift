@@ -70,11 +70,12 @@ public struct RecordBuilder: Sendable {
             } else {
                 conversation.receive(plan, succeeded: succeeded, response: facts.body)
             }
-            chatID = conversation.chatID.map { String(decoding: $0, as: UTF8.self) }
+            chatID = conversation.recordChatID
         }
         let delivered = facts.failure == nil
         return RequestResult(
-            statusCode: delivered ? facts.statusCode : 0, latencyMilliseconds: milliseconds(endedAt, since: request.scheduledAt),
+            // Whatever status line arrived, also when the body then failed (a 200 whose stream was cut).
+            statusCode: facts.statusCode, latencyMilliseconds: milliseconds(endedAt, since: request.scheduledAt),
             failure: facts.failure, failureDetail: delivered ? nil : facts.failureDetail,
             contentType: delivered ? facts.contentType : nil, body: delivered ? facts.body : [],
             bodyBytesReceived: delivered ? facts.bodyBytesReceived : 0, completedAtMicroseconds: wallClockMicroseconds(),

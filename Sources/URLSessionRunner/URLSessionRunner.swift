@@ -183,7 +183,8 @@ public final class URLSessionRunner: LoadRunner, Sendable {
         let end = monotonicNanoseconds()
         let facts: TransferFacts
         if let error = finished.error {
-            facts = TransferFacts(statusCode: 0, failure: FailureKind.from(urlError: (error as? URLError)?.code),
+            facts = TransferFacts(statusCode: finished.response?.statusCode ?? 0,
+                                  failure: FailureKind.from(urlError: (error as? URLError)?.code),
                                   failureDetail: error.localizedDescription)
         } else {
             facts = TransferFacts(statusCode: finished.response?.statusCode ?? 0, failure: nil,

@@ -28,7 +28,7 @@ struct ChatRequest: Equatable {
         }
         guard messages.count == raw.count else { throw ParseError.noMessages }
         return ChatRequest(messages: messages, stream: (object["stream"] as? Bool) ?? false,
-                           persist: (object["persist_chat"] as? Bool) ?? true, chatID: (object["chat_id"] as? NSNumber)?.int64Value,
+                           persist: (object["persist_chat"] as? Bool) ?? true, chatID: ChatID.parse(object["chat_id"]),
                            model: object["model"] as? String)
     }
 
@@ -60,7 +60,7 @@ struct Completion {
         {"id":\(jsonString(id)),"object":"chat.completion","created":\(created),"model":\(jsonString(model)),\
         "choices":[{"index":0,"message":{"role":"assistant","content":\(jsonString(content))},"finish_reason":"stop"}],\
         "usage":{"prompt_tokens":\(promptTokens),"completion_tokens":\(completionTokens),"total_tokens":\(totalTokens)}\
-        \(chatID.map { ",\"chat_id\":\($0)" } ?? "")}
+        \(chatID.map { ",\"chat_id\":\(jsonString(ChatID.text($0)))" } ?? "")}
         """
     }
 
@@ -142,4 +142,16 @@ func parseForm(_ body: String) -> [String: String] {
         fields[decode(key)] = parts.count > 1 ? decode(parts[1]) : ""
     }
     return fields
+}
+
+/// LAMB's chat ids are UUID strings; the store numbers its chats. An id is shown as a UUID whose last
+/// group is the number (`5c5ea8ca-0000-4000-8000-00000000002a`) and read back from that form (or a number).
+enum ChatID {
+    static func text(_ id: Int64) -> String { String(format: "5c5ea8ca-0000-4000-8000-%012llx", id) }
+
+    static func parse(_ value: Any?) -> Int64? {
+        if let number = value as? NSNumber, !(value is Bool) { return number.int64Value }
+        guard let text = value as? String, text.hasPrefix("5c5ea8ca-"), let last = text.split(separator: "-").last else { return nil }
+        return Int64(last, radix: 16)
+    }
 }

@@ -21,6 +21,9 @@ enum Fault: Equatable {
     case streamCut
     /// Streaming: 200 with an empty body, as LAMB answers when its LLM call fails.
     case streamEmpty
+    /// LAMB with its LLM down: the chat is opened (or continued) with the user's message, then a JSON
+    /// answer is 200 `{"error": ..., "chat_id": ID}` and a stream a 200 head with `X-Chat-Id`, its body aborted.
+    case llmDown
 
     /// The name `/stats` counts it under.
     var name: String? {
@@ -36,6 +39,7 @@ enum Fault: Equatable {
         case .streamError: return "stream_error"
         case .streamCut: return "stream_cut"
         case .streamEmpty: return "stream_empty"
+        case .llmDown: return "llm_down"
         }
     }
 }
@@ -57,10 +61,11 @@ struct FaultPlan: Equatable {
     var streamErrorRate = 0.0
     var streamCutRate = 0.0
     var streamEmptyRate = 0.0
+    var llmDownRate = 0.0
 
     var isEmpty: Bool {
         [statusRate, stallRate, closeBeforeRate, closeKeptAliveRate, closeMidBodyRate, notJSONRate, errorInBodyRate, oversizedRate,
-         streamErrorRate, streamCutRate, streamEmptyRate]
+         streamErrorRate, streamCutRate, streamEmptyRate, llmDownRate]
             .allSatisfy { $0 <= 0 }
     }
 
@@ -74,7 +79,7 @@ struct FaultPlan: Equatable {
             (closeMidBodyRate, .closeMidBody), (notJSONRate, .notJSON), (errorInBodyRate, .errorInBody),
             (oversizedRate, .oversized),
             (streaming ? streamErrorRate : 0, .streamError), (streaming ? streamCutRate : 0, .streamCut),
-            (streaming ? streamEmptyRate : 0, .streamEmpty),
+            (streaming ? streamEmptyRate : 0, .streamEmpty), (llmDownRate, .llmDown),
         ]
         for (rate, fault) in table where rate > 0 {
             edge += rate

@@ -104,6 +104,8 @@ struct LambSim: AsyncParsableCommand {
     var faultNotJsonRate = 0.0
     @Option(help: "Fraction of chat requests answered 200 with a JSON \"error\" (LAMB's LLM/persistence failure).")
     var faultErrorRate = 0.0
+    @Option(help: "Fraction of chat requests met as LAMB does with its LLM down: the chat opened, then 200 {\"error\", \"chat_id\"} (a stream: the head, then the body aborted).")
+    var faultLlmDownRate = 0.0
     @Option(help: "Fraction of chat requests answered 200 with an oversized body.")
     var faultOversizedRate = 0.0
     @Option(help: "Size of the oversized body in bytes.")
@@ -129,7 +131,7 @@ struct LambSim: AsyncParsableCommand {
                              ("--fault-not-json-rate", faultNotJsonRate), ("--fault-error-rate", faultErrorRate),
                              ("--fault-oversized-rate", faultOversizedRate),
                              ("--fault-stream-error-rate", faultStreamErrorRate), ("--fault-stream-cut-rate", faultStreamCutRate),
-                             ("--fault-stream-empty-rate", faultStreamEmptyRate)] where !(0...1).contains(rate) {
+                             ("--fault-stream-empty-rate", faultStreamEmptyRate), ("--fault-llm-down-rate", faultLlmDownRate)] where !(0...1).contains(rate) {
             throw ValidationError("\(name) is a fraction between 0 and 1")
         }
     }
@@ -152,7 +154,8 @@ struct LambSim: AsyncParsableCommand {
                 statusRate: faultStatusRate, status: faultStatus, stallRate: faultStallRate,
                 closeBeforeRate: faultCloseRate, closeKeptAliveRate: faultCloseKeptAliveRate, closeMidBodyRate: faultMidBodyRate, notJSONRate: faultNotJsonRate,
                 errorInBodyRate: faultErrorRate, oversizedRate: faultOversizedRate,
-                streamErrorRate: faultStreamErrorRate, streamCutRate: faultStreamCutRate, streamEmptyRate: faultStreamEmptyRate),
+                streamErrorRate: faultStreamErrorRate, streamCutRate: faultStreamCutRate, streamEmptyRate: faultStreamEmptyRate,
+                llmDownRate: faultLlmDownRate),
             stallSeconds: stallSeconds, oversizedBytes: oversizedBytes,
             stalls: StallSchedule(everySeconds: stallEvery, forSeconds: stallFor),
             pacing: StreamPacing(timeToFirstToken: ttftMs.flatMap(parseLatency), interToken: parseLatency(itlMs),

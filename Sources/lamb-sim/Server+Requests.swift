@@ -49,7 +49,7 @@ extension SimServer {
     /// The injected fault's response, or nil when the request goes on (also for faults applied later, in the stream).
     func injected(_ fault: Fault, context: SimContext, assistantID: String, prompt: String) async throws -> Response? {
         switch fault {
-        case .none, .streamError, .streamCut:
+        case .none, .streamError, .streamCut, .llmDown:
             return nil
         case .streamEmpty:
             // LAMB's answer when its LLM call fails on a stream: 200 and nothing.
@@ -97,6 +97,9 @@ extension SimServer {
             } catch {
                 return .refused(persistenceFailure(error))
             }
+        } else if !chatRequest.persist {
+            // LAMB stores nothing and names no chat.
+            return .chat(nil)
         } else {
             return .chat(chatRequest.chatID ?? Int64(stats.received.current))
         }

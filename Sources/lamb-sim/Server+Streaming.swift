@@ -18,7 +18,7 @@ extension SimServer {
     /// Server-Sent Events, paced by `--ttft-ms`/`--itl-ms` (or spread over `--latency-ms`), with the
     /// stream faults: an `error` event half-way, a stream cut without `data: [DONE]`.
     func streamed(_ completion: Completion, latencyMilliseconds: Double, chatID: Int64?, assistantID: String,
-                  fault: Fault) -> Response {
+                  fault: Fault, channel: any Channel) -> Response {
         let pacing = settings.pacing
         let content = completion.contentEvents
         var planned = content
@@ -28,6 +28,9 @@ extension SimServer {
                 + [SSE.event(#"{"error":{"message":"Internal server error: the LLM stream failed (injected)"}}"#)]
         case .streamCut:
             planned = Array(content.prefix(max(1, content.count / 2)))
+        case .llmDown:
+            // LAMB with its LLM down: the 200 head (and the chat id), then the body aborted.
+            planned = []
         default:
             planned += (pacing.usage ? [completion.usageEvent] : []) + [SSE.event("[DONE]")]
         }
@@ -41,8 +44,10 @@ extension SimServer {
         }
         let store = store
         let (events, pauses) = (planned, waits)
+        let channel = channel
         var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
-        headers[HTTPField.Name("X-Chat-Id")!] = String(chatID ?? Int64(stats.received.current))
+        // LAMB names the chat only when it stores one (`persist_chat` true).
+        if let chatID { headers[HTTPField.Name("X-Chat-Id")!] = ChatID.text(chatID) }
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
@@ -52,6 +57,10 @@ extension SimServer {
                 }
                 if fault == .none, let store, let chatID {
                     try? await store.closeChat(chatID: chatID, assistantID: assistantID, completion: completion)
+                }
+                if fault == .llmDown {
+                    try await channel.close()
+                    throw CancellationError()
                 }
                 try await writer.finish(nil)
             })

@@ -130,8 +130,14 @@ struct SimServer: Sendable {
         let latency = Double.random(in: settings.latencyMilliseconds)
             + settings.latencyGrowthPerSecond * Self.seconds(ContinuousClock.now - startedAt)
         if chatRequest.stream {
-            return (streamed(result, latencyMilliseconds: latency, chatID: chatID, assistantID: assistantID, fault: fault),
+            return (streamed(result, latencyMilliseconds: latency, chatID: chatID, assistantID: assistantID, fault: fault,
+                             channel: context.channel),
                     fault == .none)
+        }
+        if fault == .llmDown {
+            // LAMB with its LLM down: the chat holds the user's message, the answer names it.
+            let id = chatID.map { jsonString(ChatID.text($0)) } ?? "null"
+            return failed(jsonResponse(.ok, #"{"error":"Internal server error: the LLM call failed (injected)","chat_id":\#(id)}"#))
         }
         if latency > 0 { try await Task.sleep(for: .milliseconds(latency)) }
         if let store, let chatID {

@@ -29,11 +29,12 @@ final class RecordBuilderTests: XCTestCase {
         XCTAssertNil(closed.turn)
     }
 
-    func testAFailureKeepsNoStatusBodyOrContentType() {
+    /// SPEC 20: the status that arrived stays (a 200 whose body was then cut); the body does not.
+    func testAFailureKeepsItsStatusButNoBodyOrContentType() {
         let facts = TransferFacts(statusCode: 200, failure: .timeout, failureDetail: "Operation timed out",
                                   contentType: "text/plain", body: Array("part".utf8), bodyBytesReceived: 4)
         let result = builder().record(place, facts, stream: nil, endedAt: 2_000_000_000)
-        XCTAssertEqual(result.statusCode, 0)
+        XCTAssertEqual(result.statusCode, 200)
         XCTAssertEqual(result.failure, .timeout)
         XCTAssertEqual(result.failureDetail, "Operation timed out")
         XCTAssertNil(result.contentType)
@@ -65,6 +66,40 @@ final class RecordBuilderTests: XCTestCase {
                                     conversation: conversation, endedAt: 1_100_000_000)
         XCTAssertEqual(second.turn, 2)
         XCTAssertEqual(conversation.answered, 0, "a failed turn ends the conversation")
+    }
+
+    func testTheRecordsChatIDIsTheStringItselfAndAFailedTurnKeepsTheOneLAMBNamed() {
+        let builder = builder(turns: true)
+        let conversation = Conversation()
+        conversation.prepare(plan) { 0 }
+        let answer = Array(#"{"chat_id": "5c5e-a\/b", "choices": [{"message": {"content": "Hello"}}]}"#.utf8)
+        let first = builder.record(place, TransferFacts(statusCode: 200, failure: nil, body: answer, bodyBytesReceived: answer.count),
+                                   stream: nil, conversation: conversation, endedAt: 1_100_000_000)
+        XCTAssertEqual(first.chatID, "5c5e-a/b", "unquoted, unescaped")
+        let fresh = Conversation()
+        fresh.prepare(plan) { 1 }
+        let error = Array(#"{"error": "LLM down", "chat_id": "7f00"}"#.utf8)
+        let failed = builder.record(place, TransferFacts(statusCode: 200, failure: nil, body: error, bodyBytesReceived: error.count),
+                                    stream: nil, conversation: fresh, endedAt: 1_100_000_000)
+        XCTAssertEqual(failed.chatID, "7f00", "the chat LAMB opened for the failed turn")
+        XCTAssertEqual(fresh.answered, 0)
+    }
+
+    func testWithoutPersistenceAConversationGoesOnWithoutAChatID() {
+        var noPersist = plan
+        noPersist.needsChatID = false
+        let builder = RecordBuilder(EngineConfiguration(url: "http://127.0.0.1:1/", virtualUsers: 1, conversations: noPersist))
+        let conversation = Conversation()
+        conversation.prepare(noPersist) { 0 }
+        let answer = Array(#"{"choices": [{"message": {"content": "Hello"}}]}"#.utf8)
+        let first = builder.record(place, TransferFacts(statusCode: 200, failure: nil, body: answer, bodyBytesReceived: answer.count),
+                                   stream: nil, conversation: conversation, endedAt: 1_100_000_000)
+        XCTAssertNil(first.chatID)
+        XCTAssertEqual(conversation.turn, 2, "carried on")
+        conversation.prepare(noPersist) { XCTFail("not a new conversation"); return 0 }
+        let body = String(decoding: conversation.bodyBytes, as: UTF8.self)
+        XCTAssertFalse(body.contains("chat_id"), body)
+        XCTAssertTrue(body.contains(#"{"role": "assistant", "content": "Hello"}"#), body)
     }
 
     func testAbortedAndUnsentRequestsAreRecordedNotDropped() {

@@ -7,8 +7,10 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare two --output files (ours or the Python tool's): B − A, with 95% bootstrap intervals for p50 and p95.",
         discussion: """
-            Uses: the database's share (a run with --no-persist against one without), the libcurl engine
-            against --sync, a LAMB server before and after a change.
+            Uses: the database's share (a run with --no-persist against one without), the libcurl engine against --sync, a LAMB server before and after a change.
+
+            Example:
+              stress-test-db compare with-db.json without-db.json --json
 
             Exit status: 0; 1 when a file cannot be read or has no raw_results.
             """

@@ -21,7 +21,7 @@ enum Main {
             exit(0)
         }
         do {
-            var command = try StressTestDB.parseAsRoot()
+            var command = try StressTestDB.parseAsRoot(NegativeValues.joined(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)

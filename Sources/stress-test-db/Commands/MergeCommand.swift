@@ -10,7 +10,8 @@ struct MergeCommand: ParsableCommand {
             Counts add exactly; percentiles come from the merged histogram (3 significant digits); mean, stdev, min and max are exact from each shard's totals. Every shard must have ended: a log whose run was cut short has no totals and is refused.
 
             Example:
-              stress-test-db merge shard-0.hlog shard-1.hlog shard-2.hlog --csv results.csv --output merged.json
+              stress-test-db merge shard-0.hlog shard-1.hlog shard-2.hlog \\
+                  --csv results.csv --output merged.json
 
             Exit status: 0; 1 when a log cannot be read or merged, an output cannot be written, or more than 5% of the requests failed (as a run's exit).
             """

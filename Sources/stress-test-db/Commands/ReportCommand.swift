@@ -6,9 +6,11 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Build the HTML report from a run's files (--responses JSONL, --timeseries JSONL, --output JSON), the Python tool's too.",
+        // ArgumentParser does not wrap the usage line: short enough for 80 columns.
+        usage: "stress-test-db report [--responses F] [--timeseries F] [--output F] -o R",
         discussion: """
             Example:
-              stress-test-db report --responses responses.jsonl --timeseries series.jsonl -o report.html
+              stress-test-db report --responses r.jsonl --timeseries t.jsonl -o r.html
 
             Exit status: 0 when the report was written; 1 when a file cannot be read or written.
             """

@@ -8,16 +8,14 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Run a level after another (VUs or a rate), stop at the first that fails, refine, report the capacity.",
         discussion: """
-            A level passes when its error rate is at most --max-error-rate, its p95 at most --max-p95, and
-            (with --slo) at least 95% of its requests are good. Each level runs for --step-duration seconds;
-            the first --warmup seconds of a step are left out of its statistics.
+            A level passes when its error rate is at most --max-error-rate, its p95 at most --max-p95, and (with --slo) at least 95% of its requests are good. Each level runs for --step-duration seconds; the first --warmup seconds of a step are left out of its statistics.
 
             Examples:
-              stress-test-db sweep --vus 10..400 --step-duration 60 --max-p95 2000 --csv sweep.csv
-              stress-test-db sweep --rate 5,10,20,40 --step-duration 120 --warmup 10 --slo e2e=5s --output sweep.json
+              stress-test-db sweep --vus 10..400 --step-duration 60 --max-p95 2000
+              stress-test-db sweep --rate 5,10,20,40 --step-duration 120 --warmup 10 \\
+                  --slo e2e=5s --output sweep.json
 
-            Exit status: 0 when the sweep ran to its end (whatever the capacity); 1 for a configuration or
-            output problem; 2 for a malformed command line; 128+N when stopped by signal N.
+            Exit status: 0 when the sweep ran to its end (whatever the capacity); 1 for a configuration or output problem; 2 for a malformed command line; 128+N when stopped by signal N.
             """
     )
 

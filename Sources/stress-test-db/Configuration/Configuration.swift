@@ -101,7 +101,7 @@ struct Configuration {
         // Each opening's array members, without its brackets.
         let members = openings.map { Array($0.dropFirst().dropLast().utf8) }
         return ConversationPlan(turns: turns, userMessages: members, head: Array(#"{"messages": ["#.utf8),
-                                tail: Array(("]" + bodyTail).utf8))
+                                tail: Array(("]" + bodyTail).utf8), needsChatID: persistChat)
     }
 
     var requestHeaders: [String] {
