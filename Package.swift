@@ -27,7 +27,8 @@ let package = Package(
         .target(name: "ProcessLimits"),
         .target(
             name: "CurlEngine",
-            dependencies: ["CCurl", "ProcessLimits", .product(name: "DequeModule", package: "swift-collections")]
+            dependencies: ["CCurl", "ProcessLimits", .product(name: "DequeModule", package: "swift-collections"),
+                           .product(name: "HeapModule", package: "swift-collections")]
         ),
         // `--sync`: the same workload on URLSession, behind the same `LoadRunner` interface and record builder.
         .target(name: "URLSessionRunner", dependencies: ["CurlEngine"]),

@@ -3,7 +3,11 @@ import Foundation
 /// `--turns N`: what each conversation's body is made of. A body is `head`, the messages so far and
 /// the turn's user message(s), `tail`, then `, "chat_id": ID` from the second turn on, then `}`.
 public struct ConversationPlan: Sendable, Equatable {
+    /// The longest conversation; each one's length is drawn between `minimumTurns` and this (`--turns MIN..MAX`).
     public var turns: Int
+    public var minimumTurns: Int
+    /// The seed of the drawn lengths (`--seed`).
+    public var seed: UInt64
     /// Per prompt, the turn's user message(s) as JSON array members (`{"role": "user", "content": "Hi"}`).
     public var userMessages: [[UInt8]]
     /// `{"messages": [`
@@ -14,12 +18,25 @@ public struct ConversationPlan: Sendable, Equatable {
     /// Without persistence LAMB names none, and later turns send the history alone.
     public var needsChatID: Bool
 
-    public init(turns: Int, userMessages: [[UInt8]], head: [UInt8], tail: [UInt8], needsChatID: Bool = true) {
+    public init(turns: Int, userMessages: [[UInt8]], head: [UInt8], tail: [UInt8], needsChatID: Bool = true,
+                minimumTurns: Int? = nil, seed: UInt64 = 1) {
         self.turns = turns
+        self.minimumTurns = min(turns, max(1, minimumTurns ?? turns))
+        self.seed = seed
         self.userMessages = userMessages
         self.head = head
         self.tail = tail
         self.needsChatID = needsChatID
+    }
+}
+
+extension ConversationPlan {
+    /// The length of VU `virtualUser`'s `conversation`-th conversation (0-based): the same draw for the
+    /// scheduler, which reserves its turns from `--requests`, and for the VU's `Conversation`.
+    public func length(virtualUser: Int, conversation: Int) -> Int {
+        guard minimumTurns < turns else { return turns }
+        var random = SplitMix64(seed: seed ^ (UInt64(virtualUser) &* 0xD1B5_4A32_D192_ED03) ^ (UInt64(conversation) &* 0x9E37_79B9_7F4A_7C15))
+        return minimumTurns + Int(random.next() % UInt64(turns - minimumTurns + 1))
     }
 }
 
@@ -37,6 +54,9 @@ public final class Conversation {
     public private(set) var namedChatID: [UInt8]?
     /// Turns answered in the current conversation; 0 before its first.
     public private(set) var answered = 0
+    /// The current conversation's drawn length, and how many this VU has begun.
+    public private(set) var length = 0
+    private var begun = 0
     /// The current conversation's place among all begun (its prompt and assistant go round-robin by it).
     public private(set) var number = 0
     /// The body of the request in flight, in memory libcurl may point at until it completes.
@@ -55,9 +75,12 @@ public final class Conversation {
 
     /// Builds the next turn's body. A new conversation takes prompt `conversation % count` (prompts go
     /// round-robin per conversation) and sends it again as each later turn's user message.
-    public func prepare(_ plan: ConversationPlan, nextConversation: () -> Int) {
+    /// `virtualUser`: the VU's run number, whose stream draws each conversation's length.
+    public func prepare(_ plan: ConversationPlan, virtualUser: Int = 0, nextConversation: () -> Int) {
         namedChatID = nil
         if answered == 0 {
+            length = plan.length(virtualUser: virtualUser, conversation: begun)
+            begun += 1
             history.removeAll(keepingCapacity: true)
             chatID = nil
             number = nextConversation()
@@ -124,7 +147,7 @@ public final class Conversation {
         if !history.isEmpty { history += Array(", ".utf8) }
         history += pending + Array(#", {"role": "assistant", "content": "#.utf8) + content + [UInt8(ascii: "}")]
         answered += 1
-        if answered >= plan.turns { answered = 0 }
+        if answered >= length { answered = 0 }
     }
 
     /// The top-level `chat_id` (when not null) and `choices[0].message.content` (its string literal) of

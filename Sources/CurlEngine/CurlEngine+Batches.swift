@@ -12,11 +12,18 @@ extension CurlEngine.EventLoop {
     func flush() {
         batchSince = nil
         guard !batch.results.isEmpty else { return }
-        let counters = CurlEngine.LoopCounters(requestsStarted: scheduler.started, connectionsOpened: connectionsOpened,
-                                               firstScheduledAt: scheduler.firstScheduledAt, lastStartAt: scheduler.lastStartAt)
-        engine.counterState.withLock { $0[index] = counters }
+        publishCounters()
         engine.results.push(batch)
         batch = reclaim() ?? RecordBatch(producer: index)
+    }
+
+    /// This loop's counters, for the gauges: with each batch, and when VUs wake from a pause (which
+    /// starts requests without a record to hand over).
+    func publishCounters() {
+        let counters = CurlEngine.LoopCounters(requestsStarted: scheduler.started, connectionsOpened: connectionsOpened,
+                                               firstScheduledAt: scheduler.firstScheduledAt, lastStartAt: scheduler.lastStartAt,
+                                               thinking: scheduler.thinking)
+        engine.counterState.withLock { $0[index] = counters }
     }
 
     /// A batch the consumer gave back, emptied here, on the thread that allocated what its records

@@ -95,6 +95,7 @@ extension CurlEngine {
                 let due = scheduler.tick(now: now)
                 if !due.isEmpty {
                     for action in due { apply(action) }
+                    if scheduler.think != nil { publishCounters() }
                     flushIfDue(now: now)
                     continue
                 }
@@ -189,7 +190,7 @@ extension CurlEngine {
                 user.requestIndex = variants.vary && engine.configuration.conversations == nil ? engine.share.nextRequestNumber() : 0
                 do {
                     if let plan = engine.configuration.conversations {
-                        user.conversation.prepare(plan) { engine.share.nextConversationNumber() }
+                        user.conversation.prepare(plan, virtualUser: user.index) { engine.share.nextConversationNumber() }
                         user.requestIndex = user.conversation.number
                         try variants.applyURL(user.conversation.number, to: user.handle)
                         try user.handle.setRequest(method: engine.configuration.method,
@@ -205,6 +206,7 @@ extension CurlEngine {
                 }
                 user.scheduledAt = scheduledAt
                 user.sentAt = monotonicNanoseconds()
+                user.thinkMilliseconds = scheduler.pauseMilliseconds(before: index)
                 let code = curl_multi_add_handle(user.shard.multi, user.handle.raw)
                 guard code == CURLM_OK else {
                     // Never a silent hang: the request is recorded as failed and the run stops.

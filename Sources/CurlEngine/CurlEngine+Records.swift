@@ -45,6 +45,6 @@ extension CurlEngine.EventLoop {
 
     private func request(_ user: CurlEngine.VirtualUser) -> RecordBuilder.Request {
         RecordBuilder.Request(virtualUser: user.index, requestIndex: user.requestIndex,
-                              scheduledAt: user.scheduledAt, sentAt: user.sentAt)
+                              scheduledAt: user.scheduledAt, sentAt: user.sentAt, thinkMilliseconds: user.thinkMilliseconds)
     }
 }

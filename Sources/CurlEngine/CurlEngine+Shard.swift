@@ -15,6 +15,8 @@ extension CurlEngine {
         /// When the request was due (latency counts from here) and when it was handed to libcurl.
         var scheduledAt: UInt64 = 0
         var sentAt: UInt64 = 0
+        /// `--think`: the pause before the request in flight, milliseconds.
+        var thinkMilliseconds: Double?
         /// The request's place in start order over every VU (which URL and body it took).
         var requestIndex = 0
         /// `--turns`: the VU's conversation (made on first use: no memory for runs without turns).

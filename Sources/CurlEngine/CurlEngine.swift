@@ -38,6 +38,8 @@ public final class CurlEngine: @unchecked Sendable {
     public struct EngineCounters: Sendable {
         public var requestsStarted = 0
         public var connectionsOpened = 0
+        /// `--think`: VUs pausing between requests.
+        public var thinking = 0
         /// Requests started per second from the first due time to the last start (SPEC section 11).
         public var achievedRate: Double?
     }
@@ -48,6 +50,7 @@ public final class CurlEngine: @unchecked Sendable {
         var connectionsOpened = 0
         var firstScheduledAt: UInt64?
         var lastStartAt: UInt64?
+        var thinking = 0
     }
 
     public init(configuration: EngineConfiguration) throws {
@@ -91,6 +94,7 @@ public final class CurlEngine: @unchecked Sendable {
             for loop in loops {
                 total.requestsStarted += loop.requestsStarted
                 total.connectionsOpened += loop.connectionsOpened
+                total.thinking += loop.thinking
             }
             let first = loops.compactMap(\.firstScheduledAt).min(), last = loops.compactMap(\.lastStartAt).max()
             if let first, let last, last > first {

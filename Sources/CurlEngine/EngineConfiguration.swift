@@ -45,6 +45,9 @@ public struct EngineConfiguration: Sendable {
     public var conversations: ConversationPlan?
     /// Event-loop threads (`--loops`), each with its own VUs; at most one per VU.
     public var loops: Int
+    /// `--think` (closed model): the pause after each request, and the seed of the VUs' streams.
+    public var think: ThinkTime?
+    public var thinkSeed: UInt64
 
     public init(
         url: String, method: String = "POST", headers: [String] = [], body: [UInt8] = [],
@@ -52,8 +55,10 @@ public struct EngineConfiguration: Sendable {
         timeoutSeconds: Double = 120, bodyCaptureBytes: Int = 1 << 20, tls: TLSOptions = TLSOptions(),
         stopGraceSeconds: Double = 0.5, plan: LoadPlan = .closed(stages: nil), streaming: Bool = false,
         urls: [String] = [], bodies: [[UInt8]] = [], conversations: ConversationPlan? = nil,
-        arrivalPhase: Double = 0, sourceAddresses: [String] = [], loops: Int = 1
+        arrivalPhase: Double = 0, sourceAddresses: [String] = [], loops: Int = 1, think: ThinkTime? = nil, thinkSeed: UInt64 = 1
     ) {
+        self.think = think
+        self.thinkSeed = thinkSeed
         self.loops = max(1, min(loops, virtualUsers))
         self.url = url
         self.method = method

@@ -13,10 +13,13 @@ public protocol LoadRunner: AnyObject, Sendable {
     var requestsStarted: Int { get }
     /// Open model: requests started per second from the first due time to the last start.
     var achievedRate: Double? { get }
+    /// `--think`: VUs pausing between requests now.
+    var thinking: Int { get }
 }
 
 extension CurlEngine: LoadRunner {
     public var connectionsOpened: Int? { counters.connectionsOpened }
     public var requestsStarted: Int { counters.requestsStarted }
     public var achievedRate: Double? { configuration.plan.isOpen ? counters.achievedRate : nil }
+    public var thinking: Int { counters.thinking }
 }

@@ -84,6 +84,9 @@ public final class LoadShare: Sendable {
         }
     }
 
+    /// Every request of `--requests` has been taken (never, without a count).
+    public var countSpent: Bool { requestLimit.map { taken.load(ordering: .relaxed) >= $0 } ?? false }
+
     /// Requests taken but never started (a conversation that ended early): back to the count.
     public func giveBack(_ count: Int) {
         guard requestLimit != nil, count > 0 else { return }

@@ -39,12 +39,15 @@ public struct RecordBuilder: Sendable {
         public var requestIndex: Int
         public var scheduledAt: UInt64
         public var sentAt: UInt64
+        /// `--think`: the pause the VU took before this request.
+        public var thinkMilliseconds: Double?
 
-        public init(virtualUser: Int, requestIndex: Int, scheduledAt: UInt64, sentAt: UInt64) {
+        public init(virtualUser: Int, requestIndex: Int, scheduledAt: UInt64, sentAt: UInt64, thinkMilliseconds: Double? = nil) {
             self.virtualUser = virtualUser
             self.requestIndex = requestIndex
             self.scheduledAt = scheduledAt
             self.sentAt = sentAt
+            self.thinkMilliseconds = thinkMilliseconds
         }
     }
 
@@ -82,7 +85,7 @@ public struct RecordBuilder: Sendable {
             connectMilliseconds: facts.connectMilliseconds, firstByteMilliseconds: facts.firstByteMilliseconds,
             bytesSent: facts.bytesSent, newConnections: facts.newConnections, virtualUser: request.virtualUser,
             startLagMilliseconds: startLag(request), stream: stream?.summary(from: request.scheduledAt),
-            requestIndex: request.requestIndex, turn: turn, chatID: chatID)
+            requestIndex: request.requestIndex, turn: turn, chatID: chatID, thinkMilliseconds: request.thinkMilliseconds)
     }
 
     /// Past the stop grace (or stopped before it was sent): recorded as aborted, never dropped.
@@ -91,7 +94,8 @@ public struct RecordBuilder: Sendable {
             statusCode: 0, latencyMilliseconds: milliseconds(monotonicNanoseconds(), since: request.scheduledAt),
             failure: .aborted, failureDetail: detail, completedAtMicroseconds: wallClockMicroseconds(),
             virtualUser: request.virtualUser, startLagMilliseconds: startLag(request),
-            stream: stream?.summary(from: request.scheduledAt), requestIndex: request.requestIndex)
+            stream: stream?.summary(from: request.scheduledAt), requestIndex: request.requestIndex,
+            thinkMilliseconds: request.thinkMilliseconds)
     }
 
     /// A request the transport would not take: recorded as failed, with its reason.

@@ -20,6 +20,8 @@ public struct RequestResult: Sendable {
     /// `--turns`: the request's turn in its conversation (1-based), and the conversation's chat id.
     public var turn: Int?
     public var chatID: String?
+    /// `--think`: the pause the VU took before this request (not part of any latency).
+    public var thinkMilliseconds: Double?
     /// Why no complete response arrived; nil when one did (whatever its status).
     public var failure: FailureKind?
     /// libcurl's (or the runner's) own words about the failure. Never aggregated.
@@ -48,7 +50,8 @@ public struct RequestResult: Sendable {
         contentType: String? = nil, body: [UInt8] = [], bodyBytesReceived: Int? = nil,
         completedAtMicroseconds: Int64, connectMilliseconds: Double = 0, firstByteMilliseconds: Double = 0,
         bytesSent: Int = 0, newConnections: Int = 0, virtualUser: Int = 0, startLagMilliseconds: Double? = nil,
-        stream: StreamSummary? = nil, requestIndex: Int = 0, turn: Int? = nil, chatID: String? = nil
+        stream: StreamSummary? = nil, requestIndex: Int = 0, turn: Int? = nil, chatID: String? = nil,
+        thinkMilliseconds: Double? = nil
     ) {
         self.statusCode = statusCode
         self.latencyMilliseconds = latencyMilliseconds
@@ -68,6 +71,7 @@ public struct RequestResult: Sendable {
         self.requestIndex = requestIndex
         self.turn = turn
         self.chatID = chatID
+        self.thinkMilliseconds = thinkMilliseconds
     }
 
     /// The connection was one kept alive from an earlier request.

@@ -39,29 +39,37 @@ public struct Scheduler: Sendable {
     public private(set) var lastStartAt: UInt64?
     public private(set) var firstScheduledAt: UInt64?
     private var busy: [Bool]
-    /// `--turns N` with a request count (closed loop): a VU beginning a conversation reserves its N
+    /// `--turns` with a request count (closed loop): a VU beginning a conversation reserves its drawn
     /// turns from the count, so the count ends on whole conversations (24 requests of 3 turns are 8
     /// chats, whoever is free). Per VU, the reserved turns not yet started; empty without turns.
-    private var reservedTurns: [Int]
-    private let conversationTurns: Int
+    var reservedTurns: [Int]
+    /// `--turns`: how long each of a VU's conversations is (`ConversationPlan.length`), and how many it began.
+    private let conversations: ConversationPlan?
+    private var conversationsBegun: [Int]
     /// Open model: free VUs; the next one used is at the end.
     private var idle: [Int]
     /// Closed model: the active-VU target the last tick acted on; idle VUs are looked for only when it rises.
     private var actedTarget = 0
+    /// `--think` (closed model only): the pause after each request, and who is thinking until when.
+    public let think: ThinkTime?
+    var thinkers: Thinkers
 
     /// One scheduler for the whole run (a single loop, the URLSession runner, the tests): its own share,
     /// whose arrivals start at `startAt`.
     public init(virtualUsers: Int, requestLimit: Int?, durationSeconds: Double?, graceSeconds: Double, startAt: UInt64,
-         plan: LoadPlan = .closed(stages: nil), arrivalPhase: Double = 0, conversationTurns: Int = 1) {
+                plan: LoadPlan = .closed(stages: nil), arrivalPhase: Double = 0, conversations: ConversationPlan? = nil,
+                think: ThinkTime? = nil, thinkSeed: UInt64 = 1) {
         let share = LoadShare(plan: plan, requestLimit: requestLimit, durationSeconds: durationSeconds, arrivalPhase: arrivalPhase)
         share.begin(at: startAt)
         self.init(share: share, loop: 0, totalVirtualUsers: virtualUsers, durationSeconds: durationSeconds,
-                  graceSeconds: graceSeconds, startAt: startAt, plan: plan, conversationTurns: conversationTurns)
+                  graceSeconds: graceSeconds, startAt: startAt, plan: plan, conversations: conversations,
+                  think: think, thinkSeed: thinkSeed)
     }
 
     /// Loop `loop`'s scheduler; `share` has begun at `startAt` (`LoadShare.ready`).
     public init(share: LoadShare, loop: Int, totalVirtualUsers: Int, durationSeconds: Double?, graceSeconds: Double,
-                startAt: UInt64, plan: LoadPlan, conversationTurns: Int = 1) {
+                startAt: UInt64, plan: LoadPlan, conversations: ConversationPlan? = nil, think: ThinkTime? = nil,
+                thinkSeed: UInt64 = 1) {
         let loops = share.loops
         virtualUsers = Self.virtualUsers(ofLoop: loop, loops: loops, total: totalVirtualUsers)
         self.totalVirtualUsers = totalVirtualUsers
@@ -74,9 +82,12 @@ public struct Scheduler: Sendable {
         runDeadline = plan.runSeconds(durationSeconds: durationSeconds).map { startAt + Self.nanoseconds($0) }
         busy = [Bool](repeating: false, count: virtualUsers)
         idle = Array((0..<virtualUsers).reversed())
-        self.conversationTurns = conversationTurns
-        let reserves = conversationTurns > 1 && requestLimit != nil && !plan.isOpen
+        let reserves = (conversations?.turns ?? 1) > 1 && requestLimit != nil && !plan.isOpen
         reservedTurns = reserves ? [Int](repeating: 0, count: virtualUsers) : []
+        self.conversations = conversations
+        conversationsBegun = reserves ? [Int](repeating: 0, count: virtualUsers) : []
+        self.think = plan.isOpen ? nil : think
+        thinkers = Thinkers(virtualUsers: self.think == nil ? 0 : virtualUsers) { thinkStream(seed: thinkSeed, virtualUser: $0 * loops + loop) }
     }
 
     /// How many of `total` VUs loop `loop` of `loops` holds (dealt in turn: as even as integers allow).
@@ -92,14 +103,16 @@ public struct Scheduler: Sendable {
         self.init(virtualUsers: configuration.virtualUsers, requestLimit: configuration.requestLimit,
                   durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
                   startAt: startAt, plan: configuration.plan, arrivalPhase: configuration.arrivalPhase,
-                  conversationTurns: configuration.conversations?.turns ?? 1)
+                  conversations: configuration.conversations, think: configuration.think,
+                  thinkSeed: configuration.thinkSeed)
     }
 
     /// Loop `loop`'s scheduler for an engine configuration, sharing `share` with the other loops.
     public init(_ configuration: EngineConfiguration, share: LoadShare, loop: Int, startAt: UInt64) {
         self.init(share: share, loop: loop, totalVirtualUsers: configuration.virtualUsers,
                   durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
-                  startAt: startAt, plan: configuration.plan, conversationTurns: configuration.conversations?.turns ?? 1)
+                  startAt: startAt, plan: configuration.plan, conversations: configuration.conversations,
+                  think: configuration.think, thinkSeed: configuration.thinkSeed)
     }
 
     /// Open model: arrivals taken by the loops so far.
@@ -121,8 +134,8 @@ public struct Scheduler: Sendable {
         if stopping { return true }
         switch plan {
         case .closed(nil):
-            // A VU starts its next request only when its previous one ends.
-            return true
+            // A VU starts its next request only when its previous one ends (or its pause does).
+            return !thinkersMayStart || runDeadline.map { now >= $0 } ?? false
         case .closed:
             return runDeadline.map { now >= $0 } ?? true
         case .open:
@@ -155,6 +168,10 @@ public struct Scheduler: Sendable {
         switch plan {
         case .closed:
             guard user < activeTarget(at: now) else { return [] }
+            if think != nil {
+                beginThinking(user, now: now, firstRequest: false)
+                return []
+            }
             return startIfAllowed(user, scheduledAt: now, now: now).map { [$0] } ?? []
         case .open:
             idle.append(user)
@@ -183,6 +200,7 @@ public struct Scheduler: Sendable {
         guard stopDeadline == nil else { return }
         stopDeadline = now + graceNanoseconds
         share.stopArrivals()
+        thinkers.removeAll()
     }
 
     /// Called each loop turn and at every deadline: past the stop grace, the rest are aborted;
@@ -199,11 +217,16 @@ public struct Scheduler: Sendable {
         case .closed:
             // Below the target, a VU is busy or ends its request and starts the next by itself; only
             // a rising target (the opening, a ramp) has idle VUs to start. No pass over every VU per turn.
+            var actions = wakeThinkers(now: now)
             let target = activeTarget(at: now)
             defer { actedTarget = target }
-            guard target > actedTarget else { return [] }
-            var actions: [Action] = []
-            for user in 0..<target where !busy[user] {
+            guard target > actedTarget else { return actions }
+            for user in 0..<target where !busy[user] && !thinkers.isThinking(user) {
+                // With think time a VU's first request waits a random phase, so VUs do not start in lockstep.
+                if think != nil {
+                    beginThinking(user, now: now, firstRequest: true)
+                    continue
+                }
                 guard let action = startIfAllowed(user, scheduledAt: now, now: now) else { break }
                 actions.append(action)
             }
@@ -219,23 +242,24 @@ public struct Scheduler: Sendable {
         switch plan {
         case .closed(nil):
             // The end of a duration is not one: a VU that finishes later simply does not start again.
-            return nil
+            return nextWake
         case .closed:
-            return runDeadline.map { now < $0 ? min($0, now + Self.rampTick) : nil } ?? nil
+            let ramp = runDeadline.map { now < $0 ? min($0, now + Self.rampTick) : nil } ?? nil
+            return [ramp, nextWake].compactMap { $0 }.min()
         case .open:
             // A due request with no free VU waits for a completion, not for a timer.
             return idle.isEmpty ? nil : share.nextArrival
         }
     }
 
-    private func mayStart(now: UInt64) -> Bool {
+    func mayStart(now: UInt64) -> Bool {
         if stopDeadline != nil { return false }
         if let runDeadline, now >= runDeadline { return false }
         return true
     }
 
     /// Checked last: a request taken from the count is started.
-    private mutating func startIfAllowed(_ user: Int, scheduledAt: UInt64, now: UInt64) -> Action? {
+    mutating func startIfAllowed(_ user: Int, scheduledAt: UInt64, now: UInt64) -> Action? {
         guard mayStart(now: now), takeFromCount(user) else { return nil }
         return start(user, scheduledAt: scheduledAt, now: now)
     }
@@ -246,7 +270,9 @@ public struct Scheduler: Sendable {
         guard requestLimit != nil else { return true }
         guard !reservedTurns.isEmpty else { return share.take(upTo: 1) == 1 }
         if reservedTurns[user] == 0 {
-            let turns = share.take(upTo: conversationTurns)
+            let length = conversations?.length(virtualUser: runIndex(of: user), conversation: conversationsBegun[user]) ?? 1
+            conversationsBegun[user] += 1
+            let turns = share.take(upTo: length)
             guard turns > 0 else { return false }
             reservedTurns[user] = turns
         }

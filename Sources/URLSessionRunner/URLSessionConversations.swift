@@ -25,7 +25,7 @@ final class URLSessionConversations: Sendable {
     func prepare(_ user: Int) -> (body: Data, conversation: Int, turn: Int) {
         state.withLock { state in
             let conversation = state.conversations[user]
-            conversation.prepare(plan) {
+            conversation.prepare(plan, virtualUser: user) {
                 defer { state.begun += 1 }
                 return state.begun
             }

@@ -25,6 +25,7 @@ public final class URLSessionRunner: LoadRunner, Sendable {
     public var connectionsOpened: Int? { nil }
     public var requestsStarted: Int { state.withLock { $0.started } }
     public var failure: String? { nil }
+    public var thinking: Int { state.withLock { $0.thinking } }
     public var achievedRate: Double? { configuration.plan.isOpen ? state.withLock { $0.achievedRate } : nil }
 
     public init(configuration: EngineConfiguration) {
@@ -122,7 +123,9 @@ public final class URLSessionRunner: LoadRunner, Sendable {
                     request.httpBody = next.body
                     variant = next.conversation
                 }
-                let place = RecordBuilder.Request(virtualUser: user, requestIndex: variant, scheduledAt: scheduledAt, sentAt: 0)
+                let pause = state.withLock { $0.pauseMilliseconds(before: user) }
+                let place = RecordBuilder.Request(virtualUser: user, requestIndex: variant, scheduledAt: scheduledAt, sentAt: 0,
+                                                  thinkMilliseconds: pause)
                 let (result, over) = await perform(request, place)
                 results.push([result])
                 return .request(state.withLock { scheduler in

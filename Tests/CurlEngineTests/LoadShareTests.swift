@@ -14,7 +14,7 @@ final class LoadShareTests: XCTestCase {
         share.begin(at: 0)
         return (0..<loops).map {
             Scheduler(share: share, loop: $0, totalVirtualUsers: vus, durationSeconds: duration, graceSeconds: 0.5,
-                      startAt: 0, plan: plan, conversationTurns: turns)
+                      startAt: 0, plan: plan, conversations: .turns(turns))
         }
     }
 
@@ -110,5 +110,12 @@ final class LoadShareTests: XCTestCase {
         XCTAssertEqual(all.count, 3)
         XCTAssertEqual(Set(all).count, 1)
         XCTAssertEqual(share.nextArrival, all[0], "the schedule starts at the common time zero")
+    }
+}
+
+extension ConversationPlan {
+    /// A plan of `turns` turns (`min...turns` when `min` is given), for the scheduler's reservations.
+    static func turns(_ turns: Int, min: Int? = nil, seed: UInt64 = 1) -> ConversationPlan {
+        ConversationPlan(turns: turns, userMessages: [], head: [], tail: [], minimumTurns: min, seed: seed)
     }
 }

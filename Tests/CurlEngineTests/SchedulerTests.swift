@@ -86,7 +86,7 @@ final class SchedulerTests: XCTestCase {
     /// leave a slow one's conversation cut short; the count's last, partial conversation has 1 turn.
     func testConversationsReserveTheirTurnsFromTheCount() {
         var scheduler = Scheduler(virtualUsers: 2, requestLimit: 10, durationSeconds: nil, graceSeconds: 0.5, startAt: 0,
-                                  conversationTurns: 3)
+                                  conversations: .turns(3))
         var turns = [0, 0]
         XCTAssertEqual(started(scheduler.begin(now: 0)), [0, 1])  // 6 of the 10 reserved
         turns = [1, 1]
@@ -109,7 +109,7 @@ final class SchedulerTests: XCTestCase {
 
     func testAConversationEndedEarlyGivesItsTurnsBack() {
         var scheduler = Scheduler(virtualUsers: 2, requestLimit: 6, durationSeconds: nil, graceSeconds: 0.5, startAt: 0,
-                                  conversationTurns: 3)
+                                  conversations: .turns(3))
         XCTAssertEqual(started(scheduler.begin(now: 0)), [0, 1])  // all 6 reserved
         // VU 0's first turn failed: its two other turns return, and it begins a new conversation with them.
         scheduler.conversationEnded(virtualUser: 0)

@@ -40,6 +40,8 @@ struct SweepCommand: ParsableCommand {
         var prompt: String?
         @Flag(help: "Streamed answers (TTFT, ITL, TPOT per level).")
         var stream = false
+        @Option(help: ArgumentHelp("With --vus: each VU pauses this long after each answer (5s, 2s..20s, exp:10s), so a level is a class of students.", valueName: "SPEC"))
+        var think: ThinkTime?
     }
 
     @OptionGroup(title: "Sweep") var levels: Levels
@@ -58,6 +60,9 @@ struct SweepCommand: ParsableCommand {
         guard levels.refine >= 0 else { throw ValidationError("--refine must be 0 or more.") }
         guard levels.timeout > 0, levels.timeout.isFinite else { throw ValidationError("--timeout must be positive.") }
         if let maxP95 = levels.maxP95, !(maxP95 > 0) { throw ValidationError("--max-p95 must be a positive number of ms.") }
+        if levels.think != nil && levels.rate != nil {
+            throw ValidationError("--think pauses VUs between requests; a --rate sweep starts them on a schedule. Sweep --vus with --think.")
+        }
         if output.hdr != nil { throw ValidationError("--hdr logs one run; a sweep's levels are several (use --timeseries).") }
     }
 
@@ -77,6 +82,7 @@ struct SweepCommand: ParsableCommand {
             throw ExitCode(1)
         }
         configuration.timeoutSeconds = levels.timeout
+        configuration.think = levels.think
         if let prompt = levels.prompt { configuration.prompt = prompt }
         let sweep = Sweep(base: configuration, levels: try plannedLevels(), byRate: levels.rate != nil,
                           stepSeconds: levels.stepDuration, warmupSeconds: levels.warmup, maxP95: levels.maxP95,

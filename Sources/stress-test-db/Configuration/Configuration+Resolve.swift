@@ -70,7 +70,9 @@ extension Configuration {
             throw ConfigurationError("--cacert and --insecure work with the libcurl engine only; drop --sync or trust the certificate system-wide.")
         }
         model = load.model
-        turns = load.turns
+        (minimumTurns, turns) = (load.turns.minimum, load.turns.maximum)
+        think = load.think
+        seed = load.seed
         if let path = load.prompts {
             let text: String?
             do { text = try readFile(path) } catch { throw ConfigurationError("cannot read --prompts \(path): \(error).") }

@@ -27,6 +27,12 @@ struct Configuration {
     var prompts: [PromptFile.Entry] = []
     /// `--turns N`: turns per conversation (1: every request a new chat).
     var turns = 1
+    /// `--turns MIN..MAX`: the shortest conversation (`turns` the longest).
+    var minimumTurns = 1
+    /// `--think`: the closed model's pause between a VU's requests.
+    var think: ThinkTime?
+    /// `--seed`: the arrivals' (poisson), the pauses' and the conversation lengths' generator.
+    var seed: UInt64 = 1
     /// `--model` and `--no-persist`: extra members of the body.
     var model: String? = nil
     var persistChat = true
@@ -101,7 +107,8 @@ struct Configuration {
         // Each opening's array members, without its brackets.
         let members = openings.map { Array($0.dropFirst().dropLast().utf8) }
         return ConversationPlan(turns: turns, userMessages: members, head: Array(#"{"messages": ["#.utf8),
-                                tail: Array(("]" + bodyTail).utf8), needsChatID: persistChat)
+                                tail: Array(("]" + bodyTail).utf8), needsChatID: persistChat,
+                                minimumTurns: minimumTurns, seed: seed)
     }
 
     var requestHeaders: [String] {

@@ -20,8 +20,10 @@ struct LoadOptions: ParsableArguments {
     var asyncRunner = false
     @Flag(help: "Use the URLSession runner instead (for comparison with the default).")
     var sync = false
-    @Option(help: ArgumentHelp("Turns per conversation: each VU carries LAMB's chat_id and the history from one turn to the next (--requests counts turns).", valueName: "N"))
-    var turns: Int = 1
+    @Option(help: ArgumentHelp("Turns per conversation, or a range drawn per conversation: each VU carries LAMB's chat_id and the history from one turn to the next (--requests counts turns).", valueName: "N|MIN..MAX"))
+    var turns = TurnRange(1, 1)
+    @Option(help: ArgumentHelp("Closed model: each VU pauses this long after each answer (a student reading and typing): 5s, 2s..20s (uniform) or exp:10s (exponential mean); ms, s, m. Seeded by --seed.", valueName: "SPEC"))
+    var think: ThinkTime?
     @Option(help: ArgumentHelp("Prompts used in turn: one per line, or JSON Lines of {\"messages\": [...]}.", valueName: "FILE"))
     var prompts: String?
     @Flag(help: "Add \"persist_chat\": false to the body: LAMB skips its chat writes (compare with and without for the database's share).")
@@ -34,7 +36,7 @@ struct LoadOptions: ParsableArguments {
     var rate: Double?
     @Option(help: ArgumentHelp("With --rate: constant (request i at i/R) or poisson arrivals.", valueName: "constant|poisson"))
     var arrival: LoadPlan.Arrival = .constant
-    @Option(help: ArgumentHelp("With --arrival poisson: the random seed, so runs repeat.", valueName: "N"))
+    @Option(help: ArgumentHelp("The random seed of --arrival poisson, --think and --turns MIN..MAX, so runs repeat.", valueName: "N"))
     var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Ramp the target linearly from 0 through stages, e.g. 30s:10,2m:100,30s:0 (VUs; with --rate, requests/s). The run lasts their sum.", valueName: "D:T,..."))
     var stages: StageList?
@@ -122,14 +124,17 @@ struct RunOptions: ParsableArguments {
         if let rate = load.rate, !(rate > 0 && rate.isFinite) {
             throw ValidationError("--rate must be a positive number of requests per second (got \(rate)).")
         }
-        if load.rate == nil && (load.arrival != .constant || load.seed != 1) {
-            throw ValidationError("--arrival and --seed shape the open model's schedule; they need --rate.")
+        if load.rate == nil && load.arrival != .constant {
+            throw ValidationError("--arrival shapes the open model's schedule; it needs --rate.")
+        }
+        if load.seed != 1 && load.rate == nil && load.think == nil && load.turns.minimum == load.turns.maximum {
+            throw ValidationError("--seed seeds --arrival poisson, --think and --turns MIN..MAX; give one of them.")
         }
         let level = try output.slo.map { try ServiceLevel.parse($0, streaming: load.stream) }
         for expression in load.thresholds {
             try Threshold.parse(expression).checkMeasured(streaming: load.stream, serviceLevel: level != nil)
         }
-        guard load.turns >= 1 else { throw ValidationError("--turns must be at least 1 (got \(load.turns)).") }
+        try validateStudents()
         if let interval = output.interval, !(interval > 0 && interval.isFinite) {
             throw ValidationError("--interval must be a positive number of seconds (got \(interval)).")
         }

@@ -33,6 +33,7 @@ extension ResponseRecord {
         if let startLagMilliseconds {
             members += [("service_ms", .number(serviceMilliseconds)), ("start_lag_ms", .number(startLagMilliseconds))]
         }
+        if let thinkMilliseconds { members.append(("think_ms", .number(thinkMilliseconds))) }
         return .object(members)
     }
 

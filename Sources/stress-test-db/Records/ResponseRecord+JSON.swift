@@ -28,6 +28,7 @@ extension ResponseRecord {
         assistantID = json["assistant_id"] as? String
         turn = json["turn"] as? Int
         chatID = json["chat_id"] as? String
+        thinkMilliseconds = json["think_ms"] as? Double
         if let chunks = json["chunks"] as? Int {
             stream = StreamSummary(
                 events: chunks, contentChunks: chunks, timeToFirstTokenMilliseconds: json["ttft_ms"] as? Double,

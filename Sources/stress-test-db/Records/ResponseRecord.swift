@@ -28,6 +28,8 @@ struct ResponseRecord: Sendable {
     /// `--turns`: the request's turn (1-based) and its conversation's chat id.
     let turn: Int?
     let chatID: String?
+    /// `--think`: the pause the VU took before this request (not part of its latency).
+    let thinkMilliseconds: Double?
     /// Open model: completion minus actual send.
     var serviceMilliseconds: Double { latencyMilliseconds - (startLagMilliseconds ?? 0) }
 
@@ -76,6 +78,7 @@ struct ResponseRecord: Sendable {
         self.assistantID = assistantID
         turn = result.turn
         chatID = result.chatID
+        thinkMilliseconds = result.thinkMilliseconds
     }
 
     /// Streaming: `usage.completion_tokens` when an event carried it, else the content chunks.

@@ -36,7 +36,7 @@ enum JSONReport {
                 ("duration", .optional(run.durationSeconds)),
                 ("timeout", .wholeOrNumber(run.timeoutSeconds)),
             ] + (run.shard.map { [("shard", JSONValue.string($0))] } ?? [])
-              + [("loops", .optional(run.loops))])),
+              + [("loops", .optional(run.loops))] + (run.think.map { [("think", JSONValue.string($0))] } ?? []))),
             ("statistics", statistics(summary)),
             ("raw_results", .array([])),
         ])

@@ -17,4 +17,6 @@ struct RunDescription: Equatable {
     var streaming: Bool
     /// The open model's offered rate (its mean over stages), nil in the closed loop.
     var offeredRate: Double?
+    /// `--think` as given (`2s..20s`), when the VUs pause between requests.
+    var think: String? = nil
 }

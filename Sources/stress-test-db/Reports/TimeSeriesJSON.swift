@@ -18,7 +18,8 @@ extension TimeSeries.Line {
             ("latency_ms", percentiles(latency, max: true)),
         ]
         if let timeToFirstToken { members.append(("ttft_ms", percentiles(timeToFirstToken, max: false))) }
-        members += [("in_flight", .int(inFlight)), ("connections_opened", connectionsOpened.map(JSONValue.int) ?? .null)]
+        members += [("in_flight", .int(inFlight))] + (thinking.map { [("thinking", JSONValue.int($0))] } ?? [])
+            + [("connections_opened", connectionsOpened.map(JSONValue.int) ?? .null)]
         return .object(members)
     }
 }

@@ -28,15 +28,18 @@ extension LoadTest {
         let responsesSink = responses.map {
             ResponsesSink(descriptor: $0, path: configuration.responsesPath ?? "", console: console, runner: runner)
         }
-        let plan = configuration.plan, virtualUsers = Double(configuration.virtualUsers)
+        let plan = configuration.plan, virtualUsers = Double(configuration.virtualUsers), thinks = configuration.think != nil
         let gauges = { (seconds: Double, completed: Int) in
             TimeSeries.Gauges(target: plan.target(atSeconds: seconds) ?? virtualUsers,
-                              inFlight: max(0, runner.requestsStarted - completed), connectionsOpened: runner.connectionsOpened)
+                              inFlight: max(0, runner.requestsStarted - completed), connectionsOpened: runner.connectionsOpened,
+                              thinking: thinks ? runner.thinking : nil)
         }
         let start = wallClockMicroseconds()
         timeSeries?.begin(at: start, gauges: gauges)
         hdr?.begin(at: start, shard: configuration.shard?.description ?? "0/1")
-        let optional: [(any RecordSink)?] = [configuration.progress ? ProgressSink(configuration, console: console) : nil,
+        let progress = configuration.progress
+            ? ProgressSink(configuration, console: console, thinking: thinks ? { runner.thinking } : nil) : nil
+        let optional: [(any RecordSink)?] = [progress,
                                              responsesSink, spool, hdr, timeSeries]
         let sinks: [any RecordSink] = [statistics] + optional.compactMap { $0 } + [MemoryTrimSink()]
         let (wallSeconds, _) = RecordCollector(runner: runner, configuration: configuration).run(sinks, startMicroseconds: start)

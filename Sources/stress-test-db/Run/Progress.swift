@@ -28,7 +28,7 @@ struct ProgressLine {
     }
 
     /// The line to show now, if one is due; p95 is over the records since the last line.
-    mutating func update(elapsed: Double, completed: Int, errors: Int) -> String? {
+    mutating func update(elapsed: Double, completed: Int, errors: Int, thinking: Int? = nil) -> String? {
         guard elapsed - lastShown >= interval else { return nil }
         let window = elapsed - lastShown
         let rate = window > 0 ? Double(completed - lastCompleted) / window : 0
@@ -40,17 +40,18 @@ struct ProgressLine {
         recentTimesToFirstToken.removeAll(keepingCapacity: true)
         return Self.render(elapsed: elapsed, completed: completed, requestLimit: requestLimit,
                            durationSeconds: durationSeconds ?? plan.stages?.totalSeconds, rate: rate, errors: errors,
-                           p95: p95, target: plan.targetDescription(at: elapsed))
+                           p95: p95, target: plan.targetDescription(at: elapsed), thinking: thinking)
     }
 
     static func render(elapsed: Double, completed: Int, requestLimit: Int?, durationSeconds: Double?,
-                       rate: Double, errors: Int, p95: String, target: String? = nil) -> String {
+                       rate: Double, errors: Int, p95: String, target: String? = nil, thinking: Int? = nil) -> String {
         var progress = "\(completed)"
         if let requestLimit { progress += "/\(requestLimit)" }
         progress += " done"
         if let durationSeconds { progress += String(format: ", %.0fs left", max(0, durationSeconds - elapsed)) }
         return String(format: "[%6.1fs] ", elapsed) + progress
             + String(format: " | %.1f req/s", rate) + (target.map { " (target \($0))" } ?? "")
+            + (thinking.map { " | \($0) thinking" } ?? "")
             + String(format: " | errors %d | p95 %@", errors, p95)
     }
 }

@@ -21,8 +21,11 @@ final class ProgressSink: RecordSink {
     private var line: ProgressLine
     private let console: Console
     private var errors = 0
+    /// `--think`: how many VUs are pausing now.
+    private let thinking: (() -> Int)?
 
-    init(_ configuration: Configuration, console: Console) {
+    init(_ configuration: Configuration, console: Console, thinking: (() -> Int)? = nil) {
+        self.thinking = thinking
         line = ProgressLine(requestLimit: configuration.requestLimit, durationSeconds: configuration.durationSeconds,
                             isTerminal: isatty(2) == 1)
         line.plan = configuration.plan
@@ -35,7 +38,7 @@ final class ProgressSink: RecordSink {
     }
 
     func tick(at seconds: Double, completed: Int) {
-        guard let text = line.update(elapsed: seconds, completed: completed, errors: errors) else { return }
+        guard let text = line.update(elapsed: seconds, completed: completed, errors: errors, thinking: thinking?()) else { return }
         console.err(line.isTerminal ? "\r\u{1B}[2K" + text : text + "\n")
     }
 

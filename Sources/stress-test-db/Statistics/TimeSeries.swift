@@ -37,6 +37,7 @@ struct TimeSeries {
         var timeToFirstToken: LatencySummary??
         var inFlight: Int
         var connectionsOpened: Int?
+        var thinking: Int?
 
         var failed: Int { requests - successful }
         var rps: Double { intervalSeconds > 0 ? Double(requests) / intervalSeconds : 0 }
@@ -47,6 +48,8 @@ struct TimeSeries {
         var target: Double?
         var inFlight: Int
         var connectionsOpened: Int?
+        /// `--think`: VUs pausing between requests (nil without it).
+        var thinking: Int? = nil
     }
 
     let intervalSeconds: Double
@@ -107,7 +110,7 @@ struct TimeSeries {
             errors: interval.errors.entries, statusCodes: interval.statusCodes.entries.sorted { $0.key < $1.key },
             latency: LatencySummary(interval.latencies),
             timeToFirstToken: streaming ? .some(LatencySummary(interval.timesToFirstToken)) : .none,
-            inFlight: gauges.inFlight, connectionsOpened: opened)
+            inFlight: gauges.inFlight, connectionsOpened: opened, thinking: gauges.thinking)
         history.append((end, line.latency?.p95, line.requests == 0 ? nil : Double(line.failed) / Double(line.requests) * 100))
         points.append(Point(t: end, p50: line.latency?.median, p95: line.latency?.p95, p99: line.latency?.p99, rps: line.rps,
                             failed: line.failed, ttftP95: LatencySummary(interval.timesToFirstToken)?.p95))
