@@ -115,7 +115,8 @@ final class OpenModelTests: BinaryTestCase {
 
     func testFlagsThatCannotGoTogetherAreUsageErrors() throws {
         let environment = environment("http://127.0.0.1:\(closedPort())")
-        for (arguments, says) in [(["--vus", "1", "--requests", "1", "--arrival", "poisson"], "need --rate"),
+        for (arguments, says) in [(["--vus", "1", "--requests", "1", "--arrival", "poisson"], "needs --rate"),
+                                  (["--vus", "1", "--requests", "1", "--seed", "3"], "--seed seeds"),
                                   (["--rate", "0", "--requests", "5"], "--rate must be a positive number"),
                                   (["--stages", "1s", "--no-check"], "--stages"),
                                   (["--requests", "5"], "Missing expected argument '--vus")] {
