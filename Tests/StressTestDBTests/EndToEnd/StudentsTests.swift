@@ -115,4 +115,17 @@ final class StudentsTests: BinaryTestCase {
         XCTAssertTrue(Set(lengths).isSuperset(of: [2, 3, 4]), "\(byTurns)")
         XCTAssertLessThanOrEqual(byTurns.filter { (Int($0.key) ?? 0) < 2 }.values.reduce(0, +), 1, "only the count's remainder is shorter")
     }
+
+    /// lamb-sim answers 8 at a time in 50 ms (160 req/s). A student asking every 250 ms (50 ms answer,
+    /// 200 ms think) needs 4 req/s: a class of 32 is 128 req/s and is held; 128 students need 512 and are
+    /// not (each waits about 128 / 160 − 0.2 = 0.6 s).
+    func testASweepWithThinkTimeFindsTheClassSizeAServerHolds() throws {
+        let server = try LambSimServer(["--no-db", "--latency-ms", "50", "--max-concurrent", "8"])
+        let output = try stressTest(["sweep", "--vus", "16,32,128", "--think", "200ms", "--step-duration", "3", "--max-p95", "250",
+                                     "--refine", "0", "--output", "s.json"], environment: environment(server.baseURL))
+        XCTAssertEqual(output.status, 0, output.all)
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("s.json")))) as! [String: Any]
+        XCTAssertEqual((document["capacity"] as? [String: Any])?["vus"] as? Int, 32, output.stdout)
+        XCTAssertTrue(output.stdout.contains("Max sustainable: 32 VUs"), output.stdout)
+    }
 }
