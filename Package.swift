@@ -32,6 +32,8 @@ let package = Package(
         ),
         // `--sync`: the same workload on URLSession, behind the same `LoadRunner` interface and record builder.
         .target(name: "URLSessionRunner", dependencies: ["CurlEngine"]),
+        // SPEC 21's /metrics, /series and live dashboard, on Hummingbird's threads.
+        .target(name: "MetricsListener", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // HdrHistogram's interval log: the V2 compressed encoding and the text format, for --hdr and merge.
         .target(name: "HdrLog", dependencies: ["CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]),
@@ -40,8 +42,10 @@ let package = Package(
             dependencies: [
                 "CurlEngine",
                 "URLSessionRunner",
+                "MetricsListener",
                 "HdrLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         .executableTarget(

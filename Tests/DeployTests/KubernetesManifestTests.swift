@@ -50,6 +50,19 @@ final class KubernetesManifestTests: XCTestCase {
         XCTAssertEqual(Set(env.compactMap { $0["name"] as? String }), ["API_BASE_URL", "ASSISTANT_ID", "JWT_TOKEN"])
     }
 
+    /// SPEC 21: each shard serves --metrics on the port its pod template declares and annotates for scraping.
+    func testTheShardsAreScrapedOnTheirMetricsPort() throws {
+        let job = try manifest("shards-job.yaml")
+        let template = try XCTUnwrap((job["spec"] as? [String: Any])?["template"] as? [String: Any])
+        let annotations = try XCTUnwrap((template["metadata"] as? [String: Any])?["annotations"] as? [String: Any])
+        XCTAssertEqual(annotations["prometheus.io/scrape"] as? String, "true")
+        let port = try XCTUnwrap(annotations["prometheus.io/port"] as? String)
+        XCTAssertEqual(annotations["prometheus.io/path"] as? String, "/metrics")
+        let ports = try XCTUnwrap(try container(job)["ports"] as? [[String: Any]])
+        XCTAssertEqual(ports.first?["containerPort"] as? Int, Int(port))
+        XCTAssertTrue(try script(job).contains("--metrics 0.0.0.0:\(port)"), "the listener binds the pod's port")
+    }
+
     func testTheMergeJobReadsTheVolumeTheShardsWrite() throws {
         let shards = try manifest("shards-job.yaml"), merge = try manifest("merge-job.yaml")
         func claim(_ job: [String: Any]) throws -> String? {

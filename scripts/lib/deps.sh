@@ -20,13 +20,16 @@ ensure_packages() {
 ensure_build_dependencies() {
     command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain first." >&2; exit 1; }
     # sqlite3 (the CLI) and libcap2-bin (capsh) are used by tests; util-linux gives `script`;
-    # chromium renders the HTML report in its test, headless; zlib1g-dev compresses HdrHistogram logs.
-    ensure_packages libcurl4-openssl-dev zlib1g-dev libsqlite3-dev pkg-config openssl python3 sqlite3 libcap2-bin util-linux chromium
+    # chromium renders the HTML report and the live dashboard in their tests, headless; zlib1g-dev
+    # compresses HdrHistogram logs; prometheus scrapes --metrics in a test (a real server).
+    ensure_packages libcurl4-openssl-dev zlib1g-dev libsqlite3-dev pkg-config openssl python3 sqlite3 libcap2-bin util-linux chromium \
+        prometheus
 }
 
-# HdrHistogram's Python implementation reads our --hdr logs in a test (the reference reader).
+# Reference readers of our formats, from PyPI: HdrHistogram's Python implementation reads --hdr logs,
+# prometheus_client's text parser reads /metrics.
 ensure_python_hdrhistogram() {
-    python3 -c "import hdrh" 2>/dev/null && return 0
-    echo "Installing the Python package hdrhistogram ..."
-    python3 -m pip install --quiet hdrhistogram || pip install --quiet hdrhistogram
+    python3 -c "import hdrh, prometheus_client" 2>/dev/null && return 0
+    echo "Installing the Python packages hdrhistogram and prometheus-client ..."
+    python3 -m pip install --quiet hdrhistogram prometheus-client || pip install --quiet hdrhistogram prometheus-client
 }

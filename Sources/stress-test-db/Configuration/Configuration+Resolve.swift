@@ -54,6 +54,7 @@ extension Configuration {
         configuration.assistantIDs = target.assistantIDs
         configuration.requestURLs = target.requestURLs
         configuration.hdrPath = output.hdr
+        (configuration.metrics, configuration.metricsLingerSeconds) = (output.metrics, output.metricsLinger)
         if let list = options.sourceAddress { configuration.sourceAddresses = try SourceAddress.parse(list) }
         return configuration
     }

@@ -29,6 +29,9 @@ struct Configuration {
     var turns = 1
     /// `--turns MIN..MAX`: the shortest conversation (`turns` the longest).
     var minimumTurns = 1
+    /// `--metrics`: the live listener's address, and how long it serves after the run.
+    var metrics: MetricsAddress?
+    var metricsLingerSeconds = 0.0
     /// `--think`: the closed model's pause between a VU's requests.
     var think: ThinkTime?
     /// `--seed`: the arrivals' (poisson), the pauses' and the conversation lengths' generator.

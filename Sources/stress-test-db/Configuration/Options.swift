@@ -98,6 +98,10 @@ struct OutputOptions: ParsableArguments {
     var interval: Double?
     @Option(help: ArgumentHelp("Service levels a good request meets, e.g. e2e=10s,ttft=500ms (keys e2e, ttft, tpot, itl; ms or s): reports goodput.", valueName: "KEY=VALUE,..."))
     var slo: String?
+    @Option(help: ArgumentHelp("Serve Prometheus metrics (/metrics) and a live dashboard (/) while the run goes; port 0 picks a free one (printed on stderr).", valueName: "HOST:PORT"))
+    var metrics: MetricsAddress?
+    @Option(help: ArgumentHelp("With --metrics: keep serving this many seconds after the run, so a last scrape sees its end.", valueName: "SECONDS"))
+    var metricsLinger: Double = 0
 }
 
 /// Everything a single run takes on the command line.
@@ -138,6 +142,10 @@ struct RunOptions: ParsableArguments {
         if let interval = output.interval, !(interval > 0 && interval.isFinite) {
             throw ValidationError("--interval must be a positive number of seconds (got \(interval)).")
         }
+        if !(output.metricsLinger >= 0 && output.metricsLinger.isFinite) {
+            throw ValidationError("--metrics-linger must be 0 or a positive number of seconds (got \(output.metricsLinger)).")
+        }
+        if output.metricsLinger > 0 && output.metrics == nil { throw ValidationError("--metrics-linger keeps --metrics serving; give --metrics.") }
         if let chars = output.responseMaxChars, chars < 0 {
             throw ValidationError("--response-max-chars must be 0 (unlimited) or more (got \(chars)).")
         }

@@ -23,24 +23,27 @@ extension LoadTest {
     /// HDR log and the time series, each a sink. `finishSeries`: write the time series' last, partial
     /// line and judge the drift (a sweep does that once, after its last level).
     func collect(from runner: any LoadRunner, responses: Int32?, spool: RawResultsSpool?, timeSeries: TimeSeriesOutput?,
-                 hdr: HdrLogOutput? = nil, finishSeries: Bool = true) -> Collected {
+                 hdr: HdrLogOutput? = nil, metrics: MetricsSink? = nil, finishSeries: Bool = true) -> Collected {
         let statistics = StatisticsSink(serviceLevel: configuration.serviceLevel, warmupSeconds: configuration.warmupSeconds)
         let responsesSink = responses.map {
             ResponsesSink(descriptor: $0, path: configuration.responsesPath ?? "", console: console, runner: runner)
         }
         let plan = configuration.plan, virtualUsers = Double(configuration.virtualUsers), thinks = configuration.think != nil
+        let vuCap = configuration.virtualUsers
         let gauges = { (seconds: Double, completed: Int) in
             TimeSeries.Gauges(target: plan.target(atSeconds: seconds) ?? virtualUsers,
-                              inFlight: max(0, runner.requestsStarted - completed), connectionsOpened: runner.connectionsOpened,
+                              // The loops' count is published a batch at a time: never more than the VUs.
+                              inFlight: min(vuCap, max(0, runner.requestsStarted - completed)), connectionsOpened: runner.connectionsOpened,
                               thinking: thinks ? runner.thinking : nil)
         }
         let start = wallClockMicroseconds()
         timeSeries?.begin(at: start, gauges: gauges)
+        metrics?.begin(at: start, gauges: gauges)
         hdr?.begin(at: start, shard: configuration.shard?.description ?? "0/1")
         let progress = configuration.progress
             ? ProgressSink(configuration, console: console, thinking: thinks ? { runner.thinking } : nil) : nil
         let optional: [(any RecordSink)?] = [progress,
-                                             responsesSink, spool, hdr, timeSeries]
+                                             responsesSink, spool, hdr, timeSeries, metrics]
         let sinks: [any RecordSink] = [statistics] + optional.compactMap { $0 } + [MemoryTrimSink()]
         let (wallSeconds, _) = RecordCollector(runner: runner, configuration: configuration).run(sinks, startMicroseconds: start)
 

@@ -1,4 +1,5 @@
 import CurlEngine
+import MetricsListener
 import Foundation
 import Synchronization
 
@@ -11,6 +12,8 @@ final class RunSession {
     let outputs: RunOutputs
     let embeddingModel: String
     let signals = StopSignals()
+    /// `--metrics`: the listener and the sink that feeds it, for the whole session.
+    private let metrics: (listener: MetricsListener, sink: MetricsSink)?
     /// The runner measuring now, for the signal handler.
     private let current = RunnerSlot()
 
@@ -33,10 +36,46 @@ final class RunSession {
             }
         }
         embeddingModel = base.csvPath == nil ? "" : EmbeddingsDiscovery.discover(base, log: log)
+        do { metrics = try base.metrics.map { try Self.listen(base, at: $0, console: console) } } catch {
+            console.error("\(error)")
+            return nil
+        }
         signals.install(console: console) { [current] in current.runner.withLock { $0?.stop() } }
     }
 
-    deinit { signals.uninstall() }
+    deinit {
+        signals.uninstall()
+        metrics?.listener.stop()
+    }
+
+    /// `--metrics`: listening before any load is sent (a port in use is one error, exit 1).
+    private static func listen(_ base: Configuration, at address: MetricsAddress, console: Console) throws
+        -> (listener: MetricsListener, sink: MetricsSink) {
+        let board = MetricsBoard(streaming: base.streaming, gauges: PrometheusText.Gauges(
+            inFlight: 0, thinking: 0, target: base.plan.target(atSeconds: 0) ?? Double(base.virtualUsers), connectionsOpened: nil,
+            version: ToolVersion.current, shard: base.shard?.description ?? "0/1",
+            run: isoTimestamp(microseconds: wallClockMicroseconds())))
+        let listener = MetricsListener()
+        let routes = MetricsListener.Routes(
+            metrics: { (board.metricsText, PrometheusText.contentType) }, series: { board.seriesJSON },
+            dashboard: LiveDashboard.html(title: "stress-test-db: \(base.virtualUsers) VUs against \(base.requestURL)"))
+        let port: Int
+        do { port = try listener.start(host: address.host, port: address.port, routes: routes) } catch {
+            throw ConfigurationError("cannot listen on --metrics \(address.defaultValueDescription): \(error). Choose a free port (0 picks one).")
+        }
+        console.err("Metrics: \(address.url(port: port))/metrics, live dashboard \(address.url(port: port))/\n")
+        return (listener, MetricsSink(board: board, streaming: base.streaming, intervalSeconds: base.intervalSeconds))
+    }
+
+    /// `--metrics-linger`: the listener keeps serving this long after the run (a last scrape sees its end).
+    func linger() {
+        guard let metrics, base.metricsLingerSeconds > 0 else { return }
+        console.err("Metrics: serving \(JSONText.integerOrNumber(base.metricsLingerSeconds)) s more (--metrics-linger; Ctrl-C ends it)\n")
+        // A signal ends the linger at once.
+        let end = Date().addingTimeInterval(base.metricsLingerSeconds)
+        while Date() < end && signals.stoppedBySignal == nil { Thread.sleep(forTimeInterval: min(0.1, max(0, end.timeIntervalSinceNow))) }
+        metrics.listener.stop()
+    }
 
     var stoppedBySignal: Int32? { signals.stoppedBySignal }
 
@@ -54,7 +93,7 @@ final class RunSession {
         let started = wallClockMicroseconds()
         let collected = LoadTest(configuration: configuration, console: console).collect(
             from: runner, responses: outputs.responses, spool: spool, timeSeries: outputs.timeSeries, hdr: hdr,
-            finishSeries: finishSeries)
+            metrics: metrics?.sink, finishSeries: finishSeries)
         var summary = RunSummary(
             run: configuration.runDescription, statistics: collected.statistics, startedAtMicroseconds: started,
             wallSeconds: max(0, collected.wallSeconds - configuration.warmupSeconds), embeddingModel: embeddingModel,
@@ -69,6 +108,7 @@ final class RunSession {
     /// output, then `otherwise`.
     func finish(_ saved: SavedFiles, otherwise: Int32, alreadyShown: String? = nil) -> Int32 {
         for failure in saved.failures where failure != alreadyShown { console.error(failure) }
+        linger()
         if let signal = signals.stoppedBySignal { return 128 + signal }
         return saved.failures.isEmpty ? otherwise : 1
     }

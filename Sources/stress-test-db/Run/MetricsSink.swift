@@ -1,0 +1,104 @@
+import CurlEngine
+import DequeModule
+import Foundation
+import Synchronization
+
+/// What a scrape reads: the metrics and gauges as of the consumer's last batch, and the time-series
+/// lines so far (at most a day's). The consumer replaces it under the lock; a scrape copies it (the
+/// copy shares storage until the next write), so neither waits for more than that.
+final class MetricsBoard: Sendable {
+    struct Snapshot {
+        var metrics: LiveMetrics
+        var gauges: PrometheusText.Gauges
+        var series: Deque<String> = []
+    }
+
+    private let snapshot: Mutex<Snapshot>
+
+    init(streaming: Bool, gauges: PrometheusText.Gauges) {
+        snapshot = Mutex(Snapshot(metrics: LiveMetrics(streaming: streaming), gauges: gauges))
+    }
+
+    func read() -> Snapshot { snapshot.withLock { $0 } }
+
+    func update(_ change: (inout Snapshot) -> Void) { snapshot.withLock { change(&$0) } }
+
+    var metricsText: String {
+        let now = read()
+        return PrometheusText.render(now.metrics, now.gauges)
+    }
+
+    /// `GET /series`: the lines of SPEC 13 so far, a JSON array.
+    var seriesJSON: String { "[" + read().series.joined(separator: ",") + "]" }
+}
+
+/// `--metrics`: the record pipeline's sink behind the listener. Counters and histograms are updated per
+/// record on the consumer thread and published to the board after each batch; its own time series
+/// (`--interval`, or 2 s) feeds the live dashboard. One for the whole session: a sweep's levels add up.
+final class MetricsSink: RecordSink {
+    /// A day of intervals at most, so a long soak's dashboard does not grow the process.
+    static let keptSeconds = 86_400.0
+    static let defaultInterval = 2.0
+    let board: MetricsBoard
+    private var metrics: LiveMetrics
+    private var series: TimeSeries
+    private var gauges: (Double, Int) -> TimeSeries.Gauges = { _, _ in TimeSeries.Gauges(target: nil, inFlight: 0, connectionsOpened: nil) }
+    /// The session's time zero (the series' clock), and the measurement's start on it.
+    private var origin: Int64?
+    private var runOffset = 0.0
+    private var completed = 0
+    private let keptLines: Int
+    /// Interval lines closed since the last publication.
+    private var pending: [TimeSeries.Line] = []
+
+    init(board: MetricsBoard, streaming: Bool, intervalSeconds: Double?) {
+        self.board = board
+        metrics = LiveMetrics(streaming: streaming)
+        let interval = intervalSeconds ?? Self.defaultInterval
+        series = TimeSeries(intervalSeconds: interval, streaming: streaming)
+        keptLines = Int(Self.keptSeconds / interval) + 1
+    }
+
+    /// A measurement starts at `microseconds` (wall clock) with these gauges.
+    func begin(at microseconds: Int64, gauges: @escaping (Double, Int) -> TimeSeries.Gauges) {
+        if origin == nil { origin = microseconds }
+        runOffset = Double(microseconds - origin!) / 1e6
+        self.gauges = gauges
+        completed = 0
+    }
+
+    /// Per record, only the sink's own values: the board is written once a batch, in `tick`.
+    func add(_ record: ResponseRecord, at seconds: Double) {
+        completed += 1
+        metrics.add(record)
+        series.add(record, at: seconds + runOffset, lines: &pending, gauges: gauges(seconds, completed))
+    }
+
+    var nextTick: Double? { series.openEnd - runOffset + 0.05 }
+
+    func tick(at seconds: Double, completed: Int) {
+        series.advance(to: seconds + runOffset - 0.05, lines: &pending, gauges: gauges(seconds, completed))
+        publish(at: seconds)
+    }
+
+    func finish(at seconds: Double, completed: Int) -> String? {
+        publish(at: seconds)
+        return nil
+    }
+
+    private func publish(at seconds: Double) {
+        let now = gauges(seconds, completed)
+        let json = pending.map { $0.json.compact }
+        pending.removeAll(keepingCapacity: true)
+        let metrics = metrics
+        board.update { snapshot in
+            snapshot.metrics = metrics
+            snapshot.gauges.inFlight = now.inFlight
+            snapshot.gauges.thinking = now.thinking ?? 0
+            snapshot.gauges.target = now.target ?? 0
+            snapshot.gauges.connectionsOpened = now.connectionsOpened
+            snapshot.series.append(contentsOf: json)
+            if snapshot.series.count > keptLines { snapshot.series.removeFirst(snapshot.series.count - keptLines) }
+        }
+    }
+}
