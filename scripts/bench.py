@@ -8,6 +8,7 @@ from bench_streaming import compile_c, streaming  # noqa: E402
 from bench_distributed import distributed, hdr_cost  # noqa: E402
 from bench_guard import guard  # noqa: E402
 from bench_memory import memory_soak, syscalls  # noqa: E402
+from bench_metrics import metrics  # noqa: E402
 
 
 def main():
@@ -17,12 +18,13 @@ def main():
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--series-minutes", type=float, default=10, help="length of each time-series soak run")
     parser.add_argument("--memory-minutes", type=float, default=30, help="length of the memory soak (section memory)")
+    parser.add_argument("--metrics-minutes", type=float, default=10, help="length of the scraped soak (section metrics)")
     parser.add_argument("--quick", action="store_true", help="skip the 5-minute soak")
     parser.add_argument("--guard", action="store_true",
                         help="only the regression guard: ours / the bare C loop at 100 connections, exit 1 below 0.8")
     parser.add_argument("--distributed-vus", type=int, default=50000, help="VUs of the distributed section, over 4 shards")
     parser.add_argument("--only", default="guard,throughput,lambsim,latency,scale,rate,streaming,soak,series,memory,syscalls,"
-                                          "hdr,distributed",
+                                          "hdr,distributed,metrics",
                         help="comma-separated sections to run (default: all)")
     args = parser.parse_args()
     sections = set(args.only.split(","))
@@ -30,6 +32,7 @@ def main():
         sections.discard("soak")
         sections.discard("series")
         sections.discard("memory")
+        sections.discard("metrics")
     secs = args.seconds
     lines = []
 
@@ -76,6 +79,8 @@ def main():
             hdr_cost(args, secs, folder, say)
         if "distributed" in sections:
             distributed(args, folder, say, vus=args.distributed_vus)
+        if "metrics" in sections:
+            metrics(args, folder, say)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

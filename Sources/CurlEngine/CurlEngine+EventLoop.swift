@@ -171,11 +171,13 @@ extension CurlEngine {
                     let user = users[local]
                     let code = stdb_msg_result(message)
                     removeHandle(user)
-                    batch.results.append(record(user, code: code))
+                    let result = record(user, code: code)
+                    batch.results.append(result)
                     if engine.configuration.conversations != nil && user.conversation.answered == 0 {
                         scheduler.conversationEnded(virtualUser: local)
                     }
-                    for next in scheduler.finished(virtualUser: local, now: monotonicNanoseconds()) { apply(next) }
+                    let refused = result.failure == .connectionRefused
+                    for next in scheduler.finished(virtualUser: local, now: monotonicNanoseconds(), refused: refused) { apply(next) }
                 }
             }
         }

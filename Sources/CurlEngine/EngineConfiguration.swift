@@ -48,6 +48,8 @@ public struct EngineConfiguration: Sendable {
     /// `--think` (closed model): the pause after each request, and the seed of the VUs' streams.
     public var think: ThinkTime?
     public var thinkSeed: UInt64
+    /// `--refused-pause` (closed model): seconds a VU waits after its connection was refused.
+    public var refusedPause: Double?
 
     public init(
         url: String, method: String = "POST", headers: [String] = [], body: [UInt8] = [],
@@ -55,8 +57,10 @@ public struct EngineConfiguration: Sendable {
         timeoutSeconds: Double = 120, bodyCaptureBytes: Int = 1 << 20, tls: TLSOptions = TLSOptions(),
         stopGraceSeconds: Double = 0.5, plan: LoadPlan = .closed(stages: nil), streaming: Bool = false,
         urls: [String] = [], bodies: [[UInt8]] = [], conversations: ConversationPlan? = nil,
-        arrivalPhase: Double = 0, sourceAddresses: [String] = [], loops: Int = 1, think: ThinkTime? = nil, thinkSeed: UInt64 = 1
+        arrivalPhase: Double = 0, sourceAddresses: [String] = [], loops: Int = 1, think: ThinkTime? = nil, thinkSeed: UInt64 = 1,
+        refusedPause: Double? = nil
     ) {
+        self.refusedPause = refusedPause
         self.think = think
         self.thinkSeed = thinkSeed
         self.loops = max(1, min(loops, virtualUsers))

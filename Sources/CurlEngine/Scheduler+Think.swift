@@ -79,6 +79,13 @@ extension Scheduler {
         thinkers.add(user, pause: thinkers.draw(think, for: user, firstRequest: firstRequest), now: now)
     }
 
+    /// A fixed pause (`--refused-pause`), whether or not the run thinks.
+    mutating func pause(_ user: Int, seconds: Double, now: UInt64) {
+        guard mayStart(now: now) else { return }
+        if share.countSpent && (reservedTurns.isEmpty || reservedTurns[user] == 0) { return }
+        thinkers.add(user, pause: seconds, now: now)
+    }
+
     /// The VUs whose pause is over start their next request (those still under the target, while the
     /// run and the count allow).
     mutating func wakeThinkers(now: UInt64) -> [Action] {

@@ -52,24 +52,26 @@ public struct Scheduler: Sendable {
     private var actedTarget = 0
     /// `--think` (closed model only): the pause after each request, and who is thinking until when.
     public let think: ThinkTime?
+    /// `--refused-pause` (closed model only): a VU whose connection was refused waits this long (seconds).
+    public let refusedPause: Double?
     var thinkers: Thinkers
 
     /// One scheduler for the whole run (a single loop, the URLSession runner, the tests): its own share,
     /// whose arrivals start at `startAt`.
     public init(virtualUsers: Int, requestLimit: Int?, durationSeconds: Double?, graceSeconds: Double, startAt: UInt64,
                 plan: LoadPlan = .closed(stages: nil), arrivalPhase: Double = 0, conversations: ConversationPlan? = nil,
-                think: ThinkTime? = nil, thinkSeed: UInt64 = 1) {
+                think: ThinkTime? = nil, thinkSeed: UInt64 = 1, refusedPause: Double? = nil) {
         let share = LoadShare(plan: plan, requestLimit: requestLimit, durationSeconds: durationSeconds, arrivalPhase: arrivalPhase)
         share.begin(at: startAt)
         self.init(share: share, loop: 0, totalVirtualUsers: virtualUsers, durationSeconds: durationSeconds,
                   graceSeconds: graceSeconds, startAt: startAt, plan: plan, conversations: conversations,
-                  think: think, thinkSeed: thinkSeed)
+                  think: think, thinkSeed: thinkSeed, refusedPause: refusedPause)
     }
 
     /// Loop `loop`'s scheduler; `share` has begun at `startAt` (`LoadShare.ready`).
     public init(share: LoadShare, loop: Int, totalVirtualUsers: Int, durationSeconds: Double?, graceSeconds: Double,
                 startAt: UInt64, plan: LoadPlan, conversations: ConversationPlan? = nil, think: ThinkTime? = nil,
-                thinkSeed: UInt64 = 1) {
+                thinkSeed: UInt64 = 1, refusedPause: Double? = nil) {
         let loops = share.loops
         virtualUsers = Self.virtualUsers(ofLoop: loop, loops: loops, total: totalVirtualUsers)
         self.totalVirtualUsers = totalVirtualUsers
@@ -87,7 +89,8 @@ public struct Scheduler: Sendable {
         self.conversations = conversations
         conversationsBegun = reserves ? [Int](repeating: 0, count: virtualUsers) : []
         self.think = plan.isOpen ? nil : think
-        thinkers = Thinkers(virtualUsers: self.think == nil ? 0 : virtualUsers) { thinkStream(seed: thinkSeed, virtualUser: $0 * loops + loop) }
+        self.refusedPause = plan.isOpen || (refusedPause ?? 0) <= 0 ? nil : refusedPause
+        thinkers = Thinkers(virtualUsers: self.think == nil && self.refusedPause == nil ? 0 : virtualUsers) { thinkStream(seed: thinkSeed, virtualUser: $0 * loops + loop) }
     }
 
     /// How many of `total` VUs loop `loop` of `loops` holds (dealt in turn: as even as integers allow).
@@ -104,7 +107,7 @@ public struct Scheduler: Sendable {
                   durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
                   startAt: startAt, plan: configuration.plan, arrivalPhase: configuration.arrivalPhase,
                   conversations: configuration.conversations, think: configuration.think,
-                  thinkSeed: configuration.thinkSeed)
+                  thinkSeed: configuration.thinkSeed, refusedPause: configuration.refusedPause)
     }
 
     /// Loop `loop`'s scheduler for an engine configuration, sharing `share` with the other loops.
@@ -112,7 +115,7 @@ public struct Scheduler: Sendable {
         self.init(share: share, loop: loop, totalVirtualUsers: configuration.virtualUsers,
                   durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
                   startAt: startAt, plan: configuration.plan, conversations: configuration.conversations,
-                  think: configuration.think, thinkSeed: configuration.thinkSeed)
+                  think: configuration.think, thinkSeed: configuration.thinkSeed, refusedPause: configuration.refusedPause)
     }
 
     /// Open model: arrivals taken by the loops so far.
@@ -161,13 +164,18 @@ public struct Scheduler: Sendable {
 
     /// A VU's request completed (or failed): what to start now (in the open model, possibly more
     /// than this VU's next request, when requests fell due while other VUs were idle).
-    public mutating func finished(virtualUser user: Int, now: UInt64) -> [Action] {
+    /// `refused`: its connection was refused (with `--refused-pause`, the VU waits before trying again).
+    public mutating func finished(virtualUser user: Int, now: UInt64, refused: Bool = false) -> [Action] {
         precondition(busy[user], "VU \(user) finished a request it did not have")
         busy[user] = false
         inFlight -= 1
         switch plan {
         case .closed:
             guard user < activeTarget(at: now) else { return [] }
+            if refused, let refusedPause {
+                pause(user, seconds: refusedPause, now: now)
+                return []
+            }
             if think != nil {
                 beginThinking(user, now: now, firstRequest: false)
                 return []

@@ -130,7 +130,7 @@ public final class URLSessionRunner: LoadRunner, Sendable {
                 results.push([result])
                 return .request(state.withLock { scheduler in
                     if over { scheduler.conversationEnded(virtualUser: user) }
-                    return scheduler.finished(virtualUser: user, now: monotonicNanoseconds())
+                    return scheduler.finished(virtualUser: user, now: monotonicNanoseconds(), refused: result.failure == .connectionRefused)
                 })
             }
         }

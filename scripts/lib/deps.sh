@@ -21,9 +21,10 @@ ensure_build_dependencies() {
     command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain first." >&2; exit 1; }
     # sqlite3 (the CLI) and libcap2-bin (capsh) are used by tests; util-linux gives `script`;
     # chromium renders the HTML report and the live dashboard in their tests, headless; zlib1g-dev
-    # compresses HdrHistogram logs; prometheus scrapes --metrics in a test (a real server).
+    # compresses HdrHistogram logs; prometheus scrapes --metrics in a test (a real server); iproute2,
+    # nftables and curl make and fault the network namespaces of SPEC 22's tests.
     ensure_packages libcurl4-openssl-dev zlib1g-dev libsqlite3-dev pkg-config openssl python3 sqlite3 libcap2-bin util-linux chromium \
-        prometheus
+        prometheus iproute2 nftables curl
 }
 
 # Reference readers of our formats, from PyPI: HdrHistogram's Python implementation reads --hdr logs,

@@ -6,6 +6,7 @@ struct StressTestDB: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stress-test-db",
         abstract: "Load-test a LAMB server's assistant chat endpoint with concurrent virtual users.",
+        version: ToolVersion.current,
         subcommands: [RunCommand.self, SweepCommand.self, ReportCommand.self, CompareCommand.self, MergeCommand.self],
         defaultSubcommand: RunCommand.self
     )

@@ -60,6 +60,9 @@ struct SweepCommand: ParsableCommand {
         guard levels.refine >= 0 else { throw ValidationError("--refine must be 0 or more.") }
         guard levels.timeout > 0, levels.timeout.isFinite else { throw ValidationError("--timeout must be positive.") }
         if let maxP95 = levels.maxP95, !(maxP95 > 0) { throw ValidationError("--max-p95 must be a positive number of ms.") }
+        if !(output.metricsLinger >= 0 && output.metricsLinger.isFinite) || (output.metricsLinger > 0 && output.metrics == nil) {
+            throw ValidationError("--metrics-linger is 0 or more seconds, with --metrics.")
+        }
         if levels.think != nil && levels.rate != nil {
             throw ValidationError("--think pauses VUs between requests; a --rate sweep starts them on a schedule. Sweep --vus with --think.")
         }

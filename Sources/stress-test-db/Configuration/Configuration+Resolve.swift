@@ -73,6 +73,7 @@ extension Configuration {
         model = load.model
         (minimumTurns, turns) = (load.turns.minimum, load.turns.maximum)
         think = load.think
+        refusedPause = load.refusedPause > 0 ? load.refusedPause : nil
         seed = load.seed
         if let path = load.prompts {
             let text: String?

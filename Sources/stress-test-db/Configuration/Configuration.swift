@@ -32,6 +32,8 @@ struct Configuration {
     /// `--metrics`: the live listener's address, and how long it serves after the run.
     var metrics: MetricsAddress?
     var metricsLingerSeconds = 0.0
+    /// `--refused-pause`: the closed model's wait after a refused connection.
+    var refusedPause: Double?
     /// `--think`: the closed model's pause between a VU's requests.
     var think: ThinkTime?
     /// `--seed`: the arrivals' (poisson), the pauses' and the conversation lengths' generator.

@@ -24,6 +24,8 @@ struct LoadOptions: ParsableArguments {
     var turns = TurnRange(1, 1)
     @Option(help: ArgumentHelp("Closed model: each VU pauses this long after each answer (a student reading and typing): 5s, 2s..20s (uniform) or exp:10s (exponential mean); ms, s, m. Seeded by --seed.", valueName: "SPEC"))
     var think: ThinkTime?
+    @Option(help: ArgumentHelp("Closed model: a VU whose connection was refused waits this long before its next request (default 0: at once, as wrk and k6 do).", valueName: "SECONDS"))
+    var refusedPause: Double = 0
     @Option(help: ArgumentHelp("Prompts used in turn: one per line, or JSON Lines of {\"messages\": [...]}.", valueName: "FILE"))
     var prompts: String?
     @Flag(help: "Add \"persist_chat\": false to the body: LAMB skips its chat writes (compare with and without for the database's share).")

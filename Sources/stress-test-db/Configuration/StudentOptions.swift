@@ -34,6 +34,12 @@ extension RunOptions {
         guard turns.minimum >= 1, turns.maximum >= turns.minimum else {
             throw ValidationError("--turns must be at least 1, or a range MIN..MAX with 1 <= MIN <= MAX (got \(turns.defaultValueDescription)).")
         }
+        guard load.refusedPause >= 0 && load.refusedPause.isFinite else {
+            throw ValidationError("--refused-pause must be 0 or a positive number of seconds (got \(load.refusedPause)).")
+        }
+        if load.refusedPause > 0 && load.rate != nil {
+            throw ValidationError("--refused-pause is the closed model's; with --rate the schedule starts requests. Drop one.")
+        }
         guard load.think != nil else { return }
         if load.rate != nil {
             throw ValidationError("--think is the closed model's pause between a VU's requests; with --rate the schedule starts them. Drop one.")

@@ -51,6 +51,7 @@ enum ConsoleReport {
         if summary.run.streaming { lines += streaming(summary) }
         if let goodput = goodput(summary) { lines.append(goodput) }
         if let drift = summary.drift { lines.append(drift.line) }
+        lines += outages(summary.statistics.outages.all)
         if let offered = summary.run.offeredRate {
             let lag = summary.statistics.startLags.summary().map { String(format: "%.2f ms", $0.p99) } ?? "-"
             let achieved = summary.achievedRate.map { String(format: "%.2f req/s", $0) } ?? "-"
@@ -61,6 +62,17 @@ enum ConsoleReport {
             lines += summary.thresholds.map { "  " + $0.line }
         }
         return lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n") + "\n"
+    }
+
+    /// SPEC 22: one line per outage (the first five, then how many more), so an error rate made of a
+    /// restart's refused attempts reads as one.
+    static func outages(_ outages: [Outages.Outage]) -> [String] {
+        var lines = outages.prefix(5).map { outage in
+            String(format: "Outage: no connection could be made from %.1f s to %.1f s (%.1f s, %d refused attempts)",
+                   outage.startSeconds, outage.endSeconds, outage.seconds, outage.refusedAttempts)
+        }
+        if outages.count > 5 { lines.append("Outage: \(outages.count - 5) more") }
+        return lines
     }
 
     /// `Streaming:` with TTFT, ITL, TPOT rows (Median/P95/P99) and the output tokens.

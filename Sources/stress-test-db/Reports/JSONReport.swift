@@ -56,7 +56,7 @@ enum JSONReport {
                 .map { (String($0.key), .int($0.count)) })),
             ("errors", .object(statistics.errors.entries.map { ($0.key, .int($0.count)) })),
             ("latency_ms", json(statistics.latencySummary())),
-        ] + byAssistant(statistics) + byTurn(statistics) + streaming(summary) + goodput(summary) + openModel(summary) + drift(summary)
+        ] + byAssistant(statistics) + byTurn(statistics) + streaming(summary) + goodput(summary) + openModel(summary) + drift(summary) + outages(statistics)
             + thresholds(summary))
     }
 
@@ -129,6 +129,16 @@ enum JSONReport {
     }
 
     /// SPEC section 13: `statistics.drift`, with six intervals or more.
+    /// `statistics.outages`, when the run had any (SPEC 22).
+    static func outages(_ statistics: Statistics) -> [(String, JSONValue)] {
+        let outages = statistics.outages.all
+        guard !outages.isEmpty else { return [] }
+        return [("outages", .array(outages.map { outage in
+            .object([("start_s", .number(outage.startSeconds)), ("end_s", .number(outage.endSeconds)),
+                     ("refused_attempts", .int(outage.refusedAttempts))])
+        }))]
+    }
+
     static func drift(_ summary: RunSummary) -> [(String, JSONValue)] {
         guard let drift = summary.drift else { return [] }
         return [("drift", .object([

@@ -30,7 +30,7 @@ extension Configuration {
             bodyCaptureBytes: responseMaxChars == 0 ? 64 << 20 : max(responseMaxChars * 4 + 4, 64 << 10),
             tls: tls, plan: plan, streaming: streaming, urls: requestURLs, bodies: requestBodies.map { Array($0.utf8) },
             conversations: conversationPlan, arrivalPhase: shard?.arrivalPhase ?? 0, sourceAddresses: sourceAddresses,
-            loops: loopsUsed ?? 1, think: think, thinkSeed: seed)
+            loops: loopsUsed ?? 1, think: think, thinkSeed: seed, refusedPause: refusedPause)
     }
 }
 

@@ -12,7 +12,7 @@ final class StatisticsSink: RecordSink {
     }
 
     func add(_ record: ResponseRecord, at seconds: Double) {
-        if seconds >= warmupSeconds { statistics.add(record) }
+        if seconds >= warmupSeconds { statistics.add(record, at: seconds) }
     }
 }
 

@@ -25,6 +25,11 @@ struct Statistics {
         var latencies = LatencyDistribution()
     }
 
+    /// Stretches in which no connection could be made (SPEC 22).
+    private(set) var outages = Outages()
+    /// The first record's completion, the clock of outages when records come without their run's time.
+    private var firstCompletion: Int64?
+
     /// With `--slo`: the limits, and how many requests met them.
     var serviceLevel: ServiceLevel?
     private(set) var good = 0
@@ -47,7 +52,10 @@ struct Statistics {
         (self.latencies, self.serviceTimes, self.streaming) = (latencies, serviceTimes, streaming)
     }
 
-    mutating func add(_ record: ResponseRecord) {
+    /// `seconds`: when the record completed, since the run's start (from files: since the first record).
+    mutating func add(_ record: ResponseRecord, at seconds: Double? = nil) {
+        if firstCompletion == nil { firstCompletion = record.completedAtMicroseconds }
+        outages.add(record, at: seconds ?? Double(record.completedAtMicroseconds - firstCompletion!) / 1e6)
         total += 1
         if record.success { successful += 1 }
         statusCodes.add(record.statusCode)
