@@ -28,9 +28,10 @@ ensure_build_dependencies() {
 }
 
 # Reference readers of our formats, from PyPI: HdrHistogram's Python implementation reads --hdr logs,
-# prometheus_client's text parser reads /metrics.
+# prometheus_client's text parser reads /metrics, kubernetes-validate checks deploy/kubernetes.
 ensure_python_hdrhistogram() {
-    python3 -c "import hdrh, prometheus_client" 2>/dev/null && return 0
-    echo "Installing the Python packages hdrhistogram and prometheus-client ..."
-    python3 -m pip install --quiet hdrhistogram prometheus-client || pip install --quiet hdrhistogram prometheus-client
+    python3 -c "import hdrh, prometheus_client, kubernetes_validate" 2>/dev/null && return 0
+    echo "Installing the Python packages hdrhistogram, prometheus-client and kubernetes-validate ..."
+    python3 -m pip install --quiet hdrhistogram prometheus-client kubernetes-validate \
+        || pip install --quiet hdrhistogram prometheus-client kubernetes-validate
 }
