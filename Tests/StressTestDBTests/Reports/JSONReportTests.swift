@@ -39,7 +39,14 @@ final class JSONReportTests: XCTestCase {
                   "p95": 4.0,
                   "p99": 4.0,
                   "stdev": 1.0606601717798212
-                }
+                },
+                "outages": [
+                  {
+                    "start_s": 0.0,
+                    "end_s": 0.0,
+                    "refused_attempts": 1
+                  }
+                ]
               },
               "raw_results": []
             }
