@@ -15,6 +15,8 @@ extension CurlEngine {
         /// again) and the bodies copied once.
         let variants: RequestVariants
         var shards: [Shard] = []
+        /// VUs per shard (`EngineConfiguration.virtualUsersPerShard`).
+        let shardSize: Int
         var users: [VirtualUser] = []
         var scheduler: Scheduler
         var registry = EpollRegistry()
@@ -40,7 +42,8 @@ extension CurlEngine {
             batch = RecordBatch(producer: index)
             let configuration = engine.configuration
             let members = Scheduler.virtualUsers(ofLoop: index, loops: engine.loops, total: configuration.virtualUsers)
-            let shardCount = (members + Shard.size - 1) / Shard.size
+            shardSize = configuration.virtualUsersPerShard
+            let shardCount = (members + shardSize - 1) / shardSize
             // Replaced in `run`, once every loop is ready and the run's time zero is known.
             scheduler = Scheduler(configuration, share: engine.share, loop: index, startAt: monotonicNanoseconds())
             timers = ShardTimers(shards: shardCount)
@@ -59,7 +62,8 @@ extension CurlEngine {
                 throw EngineError("epoll_ctl could not watch the wake-up descriptor: \(String(cString: strerror(errno)))")
             }
             for shard in 0..<shardCount {
-                shards.append(try Shard(index: shard, loop: self, virtualUsers: min(Shard.size, members - shard * Shard.size)))
+                shards.append(try Shard(index: shard, loop: self, virtualUsers: min(shardSize, members - shard * shardSize),
+                                        http2: configuration.http2))
             }
             users.reserveCapacity(members)
             for local in 0..<members {

@@ -26,7 +26,8 @@ extension CurlEngine.EventLoop {
             connectMilliseconds: Double(connectMicroseconds) / 1000,
             firstByteMilliseconds: Double(handle.offset(CURLINFO_STARTTRANSFER_TIME_T)) / 1000,
             bytesSent: handle.long(CURLINFO_REQUEST_SIZE) + handle.offset(CURLINFO_SIZE_UPLOAD_T),
-            newConnections: connects)
+            newConnections: connects,
+            httpVersion: engine.configuration.http2 ? Probe.versionText(handle.long(CURLINFO_HTTP_VERSION)) : nil)
         // The conversation is made on first use: only a run with `--turns` touches it.
         let conversation = engine.configuration.conversations == nil ? nil : user.conversation
         return engine.recordBuilder.record(request(user), facts, stream: user.response.sse, conversation: conversation,

@@ -52,12 +52,12 @@ extension CurlEngine {
     /// every connection to the host in its multi's cache, so one multi for thousands of VUs costs
     /// O(VUs) per request; shards of a few dozen keep that walk short. One thread drives them all.
     final class Shard {
-        static let size = 32
         let index: Int
         let multi: UnsafeMutableRawPointer
         unowned let loop: EventLoop
 
-        init(index: Int, loop: EventLoop, virtualUsers: Int) throws {
+        /// `http2`: the shard's VUs share one multiplexed connection (`--http2`).
+        init(index: Int, loop: EventLoop, virtualUsers: Int, http2: Bool) throws {
             guard let multi = curl_multi_init() else { throw EngineError("libcurl could not create a multi handle") }
             self.index = index
             self.multi = multi
@@ -70,7 +70,14 @@ extension CurlEngine {
                 try require(stdb_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, me), "CURLMOPT_TIMERDATA")
                 // One kept-alive connection per VU: with at most one request in flight each,
                 // a cache this size never has to close a connection a VU will want back.
-                try require(stdb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, virtualUsers), "CURLMOPT_MAXCONNECTS")
+                try require(stdb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, http2 ? 1 : virtualUsers), "CURLMOPT_MAXCONNECTS")
+                if http2 {
+                    // One connection, every VU of the shard a stream on it (`--connections`).
+                    try require(stdb_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX)), "CURLMOPT_PIPELINING")
+                    try require(stdb_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1), "CURLMOPT_MAX_HOST_CONNECTIONS")
+                    try require(stdb_multi_setopt_long(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, max(100, virtualUsers)),
+                                "CURLMOPT_MAX_CONCURRENT_STREAMS")
+                }
             } catch {
                 curl_multi_cleanup(multi)
                 throw error
@@ -102,7 +109,8 @@ extension CurlEngine.EventLoop {
         try handle.setTimeout(seconds: configuration.timeoutSeconds)
         try handle.apply(configuration.tls)
         let user = try CurlEngine.VirtualUser(index: run, handle: handle, captureLimit: configuration.bodyCaptureBytes,
-                                              shard: shards[local / CurlEngine.Shard.size])
+                                              shard: shards[local / shardSize])
+        if configuration.http2 { try handle.useHTTP2(priorKnowledge: !configuration.url.lowercased().hasPrefix("https:")) }
         if configuration.conversations != nil && configuration.streaming {
             let sink = HeaderSink()
             user.headers = sink

@@ -54,6 +54,14 @@ final class EasyHandle {
         try require(stdb_easy_setopt_string(raw, CURLOPT_INTERFACE, "host!" + address), "--source-address \(address)")
     }
 
+    /// `--http2`: ALPN over https, prior knowledge over http; a new transfer waits for the shard's
+    /// connection to multiplex on rather than opening another.
+    func useHTTP2(priorKnowledge: Bool) throws {
+        let version = priorKnowledge ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_2TLS
+        try require(stdb_easy_setopt_long(raw, CURLOPT_HTTP_VERSION, Int(version)), "CURLOPT_HTTP_VERSION (HTTP/2)")
+        try require(stdb_easy_setopt_long(raw, CURLOPT_PIPEWAIT, 1), "CURLOPT_PIPEWAIT")
+    }
+
     func setTimeout(seconds: Double) throws {
         try require(stdb_easy_setopt_long(raw, CURLOPT_TIMEOUT_MS, max(1, Int((seconds * 1000).rounded()))), "--timeout")
     }

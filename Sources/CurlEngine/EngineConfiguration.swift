@@ -50,6 +50,18 @@ public struct EngineConfiguration: Sendable {
     public var thinkSeed: UInt64
     /// `--refused-pause` (closed model): seconds a VU waits after its connection was refused.
     public var refusedPause: Double?
+    /// `--http2` (SPEC 23): HTTP/2 by ALPN over https, prior knowledge over http; `connections` (with it):
+    /// the VUs multiplex over this many connections.
+    public var http2 = false
+    public var connections: Int?
+
+    /// VUs per shard (one `curl_multi`): a few dozen over HTTP/1.1 (one connection each); with `--http2`,
+    /// the VUs that share one connection (a shard is one connection then).
+    public var virtualUsersPerShard: Int {
+        guard http2 else { return 32 }
+        let connections = max(1, min(connections ?? virtualUsers, virtualUsers))
+        return (virtualUsers + connections - 1) / connections
+    }
 
     public init(
         url: String, method: String = "POST", headers: [String] = [], body: [UInt8] = [],

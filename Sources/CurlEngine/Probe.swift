@@ -9,15 +9,28 @@ public enum Probe {
         public var body: [UInt8]
         public var failure: FailureKind?
         public var failureDetail: String?
+        /// "1.1", "2", ... when a response arrived.
+        public var httpVersion: String? = nil
+    }
+
+    /// libcurl's `CURLINFO_HTTP_VERSION` as records show it.
+    static func versionText(_ version: Int) -> String? {
+        switch version {
+        case Int(CURL_HTTP_VERSION_1_0): return "1.0"
+        case Int(CURL_HTTP_VERSION_1_1): return "1.1"
+        case Int(CURL_HTTP_VERSION_2_0): return "2"
+        case Int(CURL_HTTP_VERSION_3): return "3"
+        default: return nil
+        }
     }
 
     public static func perform(
         method: String, url: String, headers: [String] = [], timeoutSeconds: Double,
-        body: [UInt8]? = nil, tls: TLSOptions = TLSOptions(), bodyLimit: Int = 1 << 20
+        body: [UInt8]? = nil, tls: TLSOptions = TLSOptions(), bodyLimit: Int = 1 << 20, http2: Bool = false
     ) -> Response {
         do {
             return try performChecked(method: method, url: url, headers: headers, timeoutSeconds: timeoutSeconds,
-                                      body: body, tls: tls, bodyLimit: bodyLimit)
+                                      body: body, tls: tls, bodyLimit: bodyLimit, http2: http2)
         } catch {
             return Response(statusCode: 0, body: [], failure: .transportError, failureDetail: "\(error)")
         }
@@ -25,7 +38,7 @@ public enum Probe {
 
     private static func performChecked(
         method: String, url: String, headers: [String], timeoutSeconds: Double,
-        body: [UInt8]?, tls: TLSOptions, bodyLimit: Int
+        body: [UInt8]?, tls: TLSOptions, bodyLimit: Int, http2: Bool
     ) throws -> Response {
         let handle = try EasyHandle()
         let list = try HeaderList(headers + ["Expect:"])
@@ -34,6 +47,7 @@ public enum Probe {
         handle.set(CURLOPT_HTTPHEADER, list: list.raw)
         try handle.setTimeout(seconds: timeoutSeconds)
         try handle.apply(tls)
+        if http2 { try handle.useHTTP2(priorKnowledge: !url.lowercased().hasPrefix("https:")) }
         handle.setWriteTarget(sink)
         let bytes = body ?? []
         let sendOnce = SendOnce()
@@ -51,7 +65,23 @@ public enum Probe {
             contentType: handle.string(CURLINFO_CONTENT_TYPE),
             body: sink.bytes,
             failure: failure,
-            failureDetail: failure == nil ? nil : handle.takeErrorMessage(code: code)
+            failureDetail: failure == nil ? nil : handle.takeErrorMessage(code: code),
+            httpVersion: failure == nil ? versionText(handle.long(CURLINFO_HTTP_VERSION)) : nil
         )
+    }
+}
+
+/// What this libcurl can do that a run depends on.
+public enum CurlAbilities {
+    /// HTTP/2 with prior knowledge (plain http) on a reused connection: libcurl 7.88 switches in a second
+    /// HTTP/2 layer on reuse and every later request fails ("Error in the HTTP2 framing layer";
+    /// curl#10634, fixed in 8.0.0). Over https (ALPN) reuse works.
+    public static var priorKnowledgeReuse: Bool {
+        guard let info = curl_version_info(CURLVERSION_FIRST) else { return false }
+        return info.pointee.version_num >= 0x08_00_00
+    }
+
+    public static var version: String {
+        curl_version_info(CURLVERSION_FIRST).flatMap { $0.pointee.version.map { String(cString: $0) } } ?? "?"
     }
 }

@@ -12,10 +12,13 @@ public struct TransferFacts: Sendable {
     public var firstByteMilliseconds: Double
     public var bytesSent: Int
     public var newConnections: Int
+    /// `--http2`: the version the answer came in ("2", or "1.1" from a server that would not).
+    public var httpVersion: String? = nil
 
     public init(statusCode: Int, failure: FailureKind?, failureDetail: String? = nil, contentType: String? = nil,
                 body: [UInt8] = [], bodyBytesReceived: Int = 0, connectMilliseconds: Double = 0,
-                firstByteMilliseconds: Double = 0, bytesSent: Int = 0, newConnections: Int = 0) {
+                firstByteMilliseconds: Double = 0, bytesSent: Int = 0, newConnections: Int = 0, httpVersion: String? = nil) {
+        self.httpVersion = httpVersion
         self.statusCode = statusCode
         self.failure = failure
         self.failureDetail = failureDetail
@@ -85,7 +88,8 @@ public struct RecordBuilder: Sendable {
             connectMilliseconds: facts.connectMilliseconds, firstByteMilliseconds: facts.firstByteMilliseconds,
             bytesSent: facts.bytesSent, newConnections: facts.newConnections, virtualUser: request.virtualUser,
             startLagMilliseconds: startLag(request), stream: stream?.summary(from: request.scheduledAt),
-            requestIndex: request.requestIndex, turn: turn, chatID: chatID, thinkMilliseconds: request.thinkMilliseconds)
+            requestIndex: request.requestIndex, turn: turn, chatID: chatID, thinkMilliseconds: request.thinkMilliseconds,
+            httpVersion: facts.httpVersion)
     }
 
     /// Past the stop grace (or stopped before it was sent): recorded as aborted, never dropped.

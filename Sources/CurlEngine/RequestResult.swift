@@ -22,6 +22,8 @@ public struct RequestResult: Sendable {
     public var chatID: String?
     /// `--think`: the pause the VU took before this request (not part of any latency).
     public var thinkMilliseconds: Double?
+    /// `--http2`: the HTTP version of the answer.
+    public var httpVersion: String?
     /// Why no complete response arrived; nil when one did (whatever its status).
     public var failure: FailureKind?
     /// libcurl's (or the runner's) own words about the failure. Never aggregated.
@@ -51,8 +53,9 @@ public struct RequestResult: Sendable {
         completedAtMicroseconds: Int64, connectMilliseconds: Double = 0, firstByteMilliseconds: Double = 0,
         bytesSent: Int = 0, newConnections: Int = 0, virtualUser: Int = 0, startLagMilliseconds: Double? = nil,
         stream: StreamSummary? = nil, requestIndex: Int = 0, turn: Int? = nil, chatID: String? = nil,
-        thinkMilliseconds: Double? = nil
+        thinkMilliseconds: Double? = nil, httpVersion: String? = nil
     ) {
+        self.httpVersion = httpVersion
         self.statusCode = statusCode
         self.latencyMilliseconds = latencyMilliseconds
         self.failure = failure

@@ -73,6 +73,7 @@ extension Configuration {
         model = load.model
         (minimumTurns, turns) = (load.turns.minimum, load.turns.maximum)
         think = load.think
+        (http2, connections) = (load.http2, load.connections)
         refusedPause = load.refusedPause > 0 ? load.refusedPause : nil
         seed = load.seed
         if let path = load.prompts {

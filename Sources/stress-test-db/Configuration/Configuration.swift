@@ -32,6 +32,9 @@ struct Configuration {
     /// `--metrics`: the live listener's address, and how long it serves after the run.
     var metrics: MetricsAddress?
     var metricsLingerSeconds = 0.0
+    /// `--http2` and `--connections` (SPEC 23).
+    var http2 = false
+    var connections: Int?
     /// `--refused-pause`: the closed model's wait after a refused connection.
     var refusedPause: Double?
     /// `--think`: the closed model's pause between a VU's requests.

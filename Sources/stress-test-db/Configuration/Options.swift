@@ -24,6 +24,10 @@ struct LoadOptions: ParsableArguments {
     var turns = TurnRange(1, 1)
     @Option(help: ArgumentHelp("Closed model: each VU pauses this long after each answer (a student reading and typing): 5s, 2s..20s (uniform) or exp:10s (exponential mean); ms, s, m. Seeded by --seed.", valueName: "SPEC"))
     var think: ThinkTime?
+    @Flag(help: "HTTP/2: by ALPN over https, prior knowledge over http; a server that will not speak it is an error before any load.")
+    var http2 = false
+    @Option(help: ArgumentHelp("With --http2: the VUs share this many connections, their requests multiplexed (default: one per VU).", valueName: "N"))
+    var connections: Int?
     @Option(help: ArgumentHelp("Closed model: a VU whose connection was refused waits this long before its next request (default 0: at once, as wrk and k6 do).", valueName: "SECONDS"))
     var refusedPause: Double = 0
     @Option(help: ArgumentHelp("Prompts used in turn: one per line, or JSON Lines of {\"messages\": [...]}.", valueName: "FILE"))

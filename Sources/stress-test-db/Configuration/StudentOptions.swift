@@ -34,6 +34,11 @@ extension RunOptions {
         guard turns.minimum >= 1, turns.maximum >= turns.minimum else {
             throw ValidationError("--turns must be at least 1, or a range MIN..MAX with 1 <= MIN <= MAX (got \(turns.defaultValueDescription)).")
         }
+        if let connections = load.connections {
+            guard load.http2 else { throw ValidationError("--connections shares connections among VUs: HTTP/1.1 cannot multiplex; add --http2.") }
+            guard connections >= 1 else { throw ValidationError("--connections must be at least 1 (got \(connections)).") }
+        }
+        if load.http2 && load.sync { throw ValidationError("--http2 drives libcurl's HTTP/2; it cannot be used with --sync.") }
         guard load.refusedPause >= 0 && load.refusedPause.isFinite else {
             throw ValidationError("--refused-pause must be 0 or a positive number of seconds (got \(load.refusedPause)).")
         }

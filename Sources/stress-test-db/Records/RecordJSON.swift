@@ -34,6 +34,7 @@ extension ResponseRecord {
             members += [("service_ms", .number(serviceMilliseconds)), ("start_lag_ms", .number(startLagMilliseconds))]
         }
         if let thinkMilliseconds { members.append(("think_ms", .number(thinkMilliseconds))) }
+        if let httpVersion { members.append(("http_version", .string(httpVersion))) }
         return .object(members)
     }
 

@@ -29,6 +29,7 @@ extension ResponseRecord {
         turn = json["turn"] as? Int
         chatID = json["chat_id"] as? String
         thinkMilliseconds = json["think_ms"] as? Double
+        httpVersion = json["http_version"] as? String
         if let chunks = json["chunks"] as? Int {
             stream = StreamSummary(
                 events: chunks, contentChunks: chunks, timeToFirstTokenMilliseconds: json["ttft_ms"] as? Double,

@@ -30,6 +30,8 @@ struct ResponseRecord: Sendable {
     let chatID: String?
     /// `--think`: the pause the VU took before this request (not part of its latency).
     let thinkMilliseconds: Double?
+    /// `--http2`: "2", or "1.1" from a server that would not.
+    let httpVersion: String?
     /// Open model: completion minus actual send.
     var serviceMilliseconds: Double { latencyMilliseconds - (startLagMilliseconds ?? 0) }
 
@@ -79,6 +81,7 @@ struct ResponseRecord: Sendable {
         turn = result.turn
         chatID = result.chatID
         thinkMilliseconds = result.thinkMilliseconds
+        httpVersion = result.httpVersion
     }
 
     /// Streaming: `usage.completion_tokens` when an event carried it, else the content chunks.

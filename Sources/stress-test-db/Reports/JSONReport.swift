@@ -36,7 +36,8 @@ enum JSONReport {
                 ("duration", .optional(run.durationSeconds)),
                 ("timeout", .wholeOrNumber(run.timeoutSeconds)),
             ] + (run.shard.map { [("shard", JSONValue.string($0))] } ?? [])
-              + [("loops", .optional(run.loops))] + (run.think.map { [("think", JSONValue.string($0))] } ?? []))),
+              + [("loops", .optional(run.loops))] + (run.think.map { [("think", JSONValue.string($0))] } ?? [])
+              + (run.httpVersion.map { [("http_version", JSONValue.string($0))] } ?? []))),
             ("statistics", statistics(summary)),
             ("raw_results", .array([])),
         ])

@@ -19,4 +19,6 @@ struct RunDescription: Equatable {
     var offeredRate: Double?
     /// `--think` as given (`2s..20s`), when the VUs pause between requests.
     var think: String? = nil
+    /// `--http2`: "2" (nil over HTTP/1.1, where the key is left out).
+    var httpVersion: String? = nil
 }

@@ -21,7 +21,7 @@ extension Configuration {
     }
 
     var engineConfiguration: EngineConfiguration {
-        EngineConfiguration(
+        var configuration = EngineConfiguration(
             url: requestURL, method: "POST", headers: requestHeaders, body: Array(requestBody.utf8),
             virtualUsers: virtualUsers, requestLimit: requestLimit, durationSeconds: durationSeconds,
             timeoutSeconds: timeoutSeconds,
@@ -31,6 +31,9 @@ extension Configuration {
             tls: tls, plan: plan, streaming: streaming, urls: requestURLs, bodies: requestBodies.map { Array($0.utf8) },
             conversations: conversationPlan, arrivalPhase: shard?.arrivalPhase ?? 0, sourceAddresses: sourceAddresses,
             loops: loopsUsed ?? 1, think: think, thinkSeed: seed, refusedPause: refusedPause)
+        configuration.http2 = http2
+        configuration.connections = connections
+        return configuration
     }
 }
 
@@ -39,6 +42,7 @@ extension Configuration {
     var runDescription: RunDescription {
         RunDescription(apiURL: baseURL, assistantID: assistantID, virtualUsers: virtualUsers, requestLimit: requestLimit,
                        durationSeconds: durationSeconds, timeoutSeconds: timeoutSeconds, shard: shard?.description,
-                       loops: loopsUsed, streaming: streaming, offeredRate: plan.offeredRate, think: think?.description)
+                       loops: loopsUsed, streaming: streaming, offeredRate: plan.offeredRate, think: think?.description,
+                       httpVersion: http2 ? "2" : nil)
     }
 }

@@ -12,7 +12,8 @@ enum Readiness {
             if attempt > 1 { Thread.sleep(forTimeInterval: 1) }
             for url in [configuration.baseURL, configuration.requestURL] {
                 for method in methods {
-                    let response = Probe.perform(method: method, url: url, timeoutSeconds: 5, tls: configuration.tls)
+                    let response = Probe.perform(method: method, url: url, timeoutSeconds: 5, tls: configuration.tls,
+                                                 http2: configuration.http2)
                     let outcome = response.failure.map { "\($0.rawValue) (\(response.failureDetail ?? ""))" } ?? "HTTP \(response.statusCode)"
                     log("  readiness attempt \(attempt): \(method) \(url) -> \(outcome)")
                     if response.failure == nil && response.statusCode > 0 && response.statusCode < 500 { return true }
