@@ -30,6 +30,16 @@ static inline CURLMcode stdb_multi_setopt_pointer(CURLM *m, CURLMoption o, void 
 static inline CURLMcode stdb_multi_setopt_socket_function(CURLM *m, curl_socket_callback v) { return curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, v); }
 static inline CURLMcode stdb_multi_setopt_timer_function(CURLM *m, curl_multi_timer_callback v) { return curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, v); }
 
+static inline CURLcode stdb_easy_setopt_ssl_ctx_function(CURL *h, curl_ssl_ctx_callback v) { return curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, v); }
+static inline CURLSHcode stdb_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
+
+// OpenSSL (libcurl's TLS backend here), declared rather than included: the handshake callback that
+// tells a resumed session from a full one (`--verbose`'s TLS line). SSL and SSL_CTX are opaque here.
+typedef void (*stdb_ssl_info_callback)(const void *ssl, int where, int ret);
+extern void SSL_CTX_set_info_callback(void *ctx, stdb_ssl_info_callback cb);
+extern int SSL_session_reused(const void *ssl);
+static const int STDB_SSL_CB_HANDSHAKE_DONE = 0x20;
+
 // CURLMsg keeps the result in a union Swift imports awkwardly.
 static inline CURLcode stdb_msg_result(const CURLMsg *m) { return m->data.result; }
 

@@ -17,6 +17,8 @@ extension CurlEngine {
         var shards: [Shard] = []
         /// VUs per shard (`EngineConfiguration.virtualUsersPerShard`).
         let shardSize: Int
+        /// https: the loop's TLS session cache, shared by its handles (released after them, in `deinit`).
+        private(set) var tlsShare: TLSSessionShare?
         var users: [VirtualUser] = []
         var scheduler: Scheduler
         var registry = EpollRegistry()
@@ -65,6 +67,9 @@ extension CurlEngine {
                 shards.append(try Shard(index: shard, loop: self, virtualUsers: min(shardSize, members - shard * shardSize),
                                         http2: configuration.http2))
             }
+            if (configuration.urls + [configuration.url]).contains(where: { $0.lowercased().hasPrefix("https:") }) {
+                tlsShare = try TLSSessionShare()
+            }
             users.reserveCapacity(members)
             for local in 0..<members {
                 users.append(try makeUser(local: local, run: scheduler.runIndex(of: local)))
@@ -82,6 +87,7 @@ extension CurlEngine {
             users.removeAll()
             for shard in shards { curl_multi_cleanup(shard.multi) }
             shards.removeAll()
+            tlsShare = nil
             if epoll >= 0 { close(epoll) }
         }
 

@@ -111,6 +111,10 @@ extension CurlEngine.EventLoop {
         let user = try CurlEngine.VirtualUser(index: run, handle: handle, captureLimit: configuration.bodyCaptureBytes,
                                               shard: shards[local / shardSize])
         if configuration.http2 { try handle.useHTTP2(priorKnowledge: !configuration.url.lowercased().hasPrefix("https:")) }
+        if let tlsShare {
+            try handle.require(stdb_easy_setopt_pointer(handle.raw, CURLOPT_SHARE, tlsShare.raw), "CURLOPT_SHARE (TLS sessions)")
+            try handle.countTLSHandshakes()
+        }
         if configuration.conversations != nil && configuration.streaming {
             let sink = HeaderSink()
             user.headers = sink

@@ -26,8 +26,13 @@ struct LoadTest {
         if !configuration.envFilesRead.isEmpty { verbose("  settings read from \(configuration.envFilesRead.joined(separator: ", "))") }
 
         let hdr = hdrOutput
+        let handshakes = TLSHandshakes.now
         guard let measured = session.measure(configuration, hdr: hdr, spool: session.outputs.spool, finishSeries: true) else { return 1 }
         if let opened = measured.connectionsOpened { verbose("  connections opened: \(opened)") }
+        if configuration.runner == .curl && configuration.requestURL.lowercased().hasPrefix("https:") {
+            let now = TLSHandshakes.now
+            verbose("  TLS handshakes: \(now.full - handshakes.full) full, \(now.resumed - handshakes.resumed) resumed")
+        }
         if let failure = measured.runnerFailure, measured.summary.statistics.total == 0 {
             console.error("the load could not start: \(failure)")
             return 1

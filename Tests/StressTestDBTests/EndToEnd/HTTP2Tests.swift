@@ -86,4 +86,19 @@ final class HTTP2Tests: BinaryTestCase {
         XCTAssertGreaterThanOrEqual(lines.count, received, "every request the server got has its record")
         XCTAssertTrue(lines.contains { $0["error"] as? String == "Aborted" } || lines.count == received)
     }
+
+    /// TLS sessions are resumed across reconnects (a loop's shared cache), and `--verbose` says how
+    /// many handshakes were full and how many resumed: nginx closes each connection after 5 requests.
+    func testTLSSessionsAreResumedAcrossReconnects() throws {
+        let (server, door) = try frontDoor(keepaliveRequests: 5)
+        defer { withExtendedLifetime(server) {} }
+        let output = try stressTest(["--vus", "4", "--requests", "200", "--loops", "1", "--cacert", door.certificatePath, "--verbose"],
+                                    environment: environment(door.tlsURL))
+        XCTAssertEqual(output.status, 0, output.all)
+        let line = try XCTUnwrap(output.stderr.split(separator: "\n").first { $0.contains("TLS handshakes:") }, output.stderr)
+        let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        XCTAssertEqual(numbers.count, 2, String(line))
+        XCTAssertLessThanOrEqual(numbers[0], 4 + 1, "a full handshake per VU at most (the readiness probe's aside): \(line)")
+        XCTAssertGreaterThanOrEqual(numbers[1], 30, "about 40 reconnects, each resumed: \(line)")
+    }
 }
