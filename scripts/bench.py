@@ -9,6 +9,7 @@ from bench_distributed import distributed, hdr_cost  # noqa: E402
 from bench_guard import guard  # noqa: E402
 from bench_memory import memory_soak, syscalls  # noqa: E402
 from bench_metrics import metrics  # noqa: E402
+from bench_http2 import http2  # noqa: E402
 
 
 def main():
@@ -24,7 +25,7 @@ def main():
                         help="only the regression guard: ours / the bare C loop at 100 connections, exit 1 below 0.8")
     parser.add_argument("--distributed-vus", type=int, default=50000, help="VUs of the distributed section, over 4 shards")
     parser.add_argument("--only", default="guard,throughput,lambsim,latency,scale,rate,streaming,soak,series,memory,syscalls,"
-                                          "hdr,distributed,metrics",
+                                          "hdr,distributed,metrics,http2",
                         help="comma-separated sections to run (default: all)")
     args = parser.parse_args()
     sections = set(args.only.split(","))
@@ -81,6 +82,8 @@ def main():
             distributed(args, folder, say, vus=args.distributed_vus)
         if "metrics" in sections:
             metrics(args, folder, say)
+        if "http2" in sections:
+            http2(args, folder, say)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
