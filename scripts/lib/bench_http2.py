@@ -49,9 +49,12 @@ http {{ access_log off; keepalive_requests 100000000; http2_max_requests 1000000
         self.proc.wait()
 
 
-def h2load(url, connections, streams, requests):
+def h2load(url, connections, streams, requests, folder):
+    body = os.path.join(folder, "h2load-body.json")
+    with open(body, "w") as f:
+        f.write('{"messages": [{"role": "user", "content": "Hello"}], "stream": false}')
     out, cpu, _, _ = timed(["h2load", "-n", str(requests), "-c", str(connections), "-m", str(streams), "-t", "1",
-                            "-H", "Content-Type: application/json", "-d", "/dev/null", url + PATH])
+                            "-H", "Content-Type: application/json", "-d", body, url + PATH])
     rps = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", out).group(1))
     done = int(re.search(r"requests: \d+ total, \d+ started, (\d+) done", out).group(1))
     return dict(rps=rps, total=done, cpu=cpu)
@@ -67,7 +70,7 @@ def http2(args, folder, say):
         say()
         say("| client | req/s | CPU µs/req |")
         say("|---|---:|---:|")
-        rows = [("h2load -c 10 -m 10", h2load(nginx.url, 10, 10, REQUESTS)),
+        rows = [("h2load -c 10 -m 10", h2load(nginx.url, 10, 10, REQUESTS, folder)),
                 ("ours --http2 --connections 10 --vus 100", stdb(args.bin, nginx.url, 100, requests=REQUESTS, light=True,
                                                                  extra=["--http2", "--connections", "10", "--cacert", nginx.cert])),
                 ("ours HTTP/1.1 over TLS, 100 connections", stdb(args.bin, nginx.url, 100, requests=REQUESTS, light=True,
