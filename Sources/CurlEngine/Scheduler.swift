@@ -101,23 +101,6 @@ public struct Scheduler: Sendable {
     /// The run's number of this loop's VU `user`.
     public func runIndex(of user: Int) -> Int { user * share.loops + loop }
 
-    /// The scheduler an engine configuration describes for a single loop, its time zero at `startAt`.
-    public init(_ configuration: EngineConfiguration, startAt: UInt64) {
-        self.init(virtualUsers: configuration.virtualUsers, requestLimit: configuration.requestLimit,
-                  durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
-                  startAt: startAt, plan: configuration.plan, arrivalPhase: configuration.arrivalPhase,
-                  conversations: configuration.conversations, think: configuration.think,
-                  thinkSeed: configuration.thinkSeed, refusedPause: configuration.refusedPause)
-    }
-
-    /// Loop `loop`'s scheduler for an engine configuration, sharing `share` with the other loops.
-    public init(_ configuration: EngineConfiguration, share: LoadShare, loop: Int, startAt: UInt64) {
-        self.init(share: share, loop: loop, totalVirtualUsers: configuration.virtualUsers,
-                  durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
-                  startAt: startAt, plan: configuration.plan, conversations: configuration.conversations,
-                  think: configuration.think, thinkSeed: configuration.thinkSeed, refusedPause: configuration.refusedPause)
-    }
-
     /// Open model: arrivals taken by the loops so far.
     public var released: Int { share.arrivalsTaken }
 
