@@ -33,7 +33,7 @@ final class MetricsBoard: Sendable {
 }
 
 /// `--metrics`: the record pipeline's sink behind the listener. Counters and histograms are updated per
-/// record on the consumer thread and published to the board after each batch; its own time series
+/// record on the consumer thread and published to the board after each batch; an in-memory time series
 /// (`--interval`, or 2 s) feeds the live dashboard. One for the whole session: a sweep's levels add up.
 final class MetricsSink: RecordSink {
     /// A day of intervals at most, so a long soak's dashboard does not grow the process.
@@ -41,28 +41,25 @@ final class MetricsSink: RecordSink {
     static let defaultInterval = 2.0
     let board: MetricsBoard
     private var metrics: LiveMetrics
-    private var series: TimeSeries
+    private let series: TimeSeriesOutput
     private var gauges: (Double, Int) -> TimeSeries.Gauges = { _, _ in TimeSeries.Gauges(target: nil, inFlight: 0, connectionsOpened: nil) }
-    /// The session's time zero (the series' clock), and the measurement's start on it.
-    private var origin: Int64?
-    private var runOffset = 0.0
     private var completed = 0
     private let keptLines: Int
-    /// Interval lines closed since the last publication.
-    private var pending: [TimeSeries.Line] = []
+    /// Interval lines closed since the last publication, as JSON.
+    private var pending: [String] = []
 
-    init(board: MetricsBoard, streaming: Bool, intervalSeconds: Double?) {
+    init(board: MetricsBoard, streaming: Bool, intervalSeconds: Double?) throws {
         self.board = board
         metrics = LiveMetrics(streaming: streaming)
         let interval = intervalSeconds ?? Self.defaultInterval
-        series = TimeSeries(intervalSeconds: interval, streaming: streaming)
+        series = try TimeSeriesOutput(intervalSeconds: interval, streaming: streaming, path: nil)
         keptLines = Int(Self.keptSeconds / interval) + 1
+        series.onLines = { [unowned self] lines in pending += lines.map { $0.json.compact } }
     }
 
     /// A measurement starts at `microseconds` (wall clock) with these gauges.
     func begin(at microseconds: Int64, gauges: @escaping (Double, Int) -> TimeSeries.Gauges) {
-        if origin == nil { origin = microseconds }
-        runOffset = Double(microseconds - origin!) / 1e6
+        series.begin(at: microseconds, gauges: gauges)
         self.gauges = gauges
         completed = 0
     }
@@ -71,13 +68,13 @@ final class MetricsSink: RecordSink {
     func add(_ record: ResponseRecord, at seconds: Double) {
         completed += 1
         metrics.add(record)
-        series.add(record, at: seconds + runOffset, lines: &pending, gauges: gauges(seconds, completed))
+        series.add(record, at: seconds)
     }
 
-    var nextTick: Double? { series.openEnd - runOffset + 0.05 }
+    var nextTick: Double? { series.nextTick }
 
     func tick(at seconds: Double, completed: Int) {
-        series.advance(to: seconds + runOffset - 0.05, lines: &pending, gauges: gauges(seconds, completed))
+        series.tick(at: seconds, completed: completed)
         publish(at: seconds)
     }
 
@@ -88,9 +85,8 @@ final class MetricsSink: RecordSink {
 
     private func publish(at seconds: Double) {
         let now = gauges(seconds, completed)
-        let json = pending.map { $0.json.compact }
+        let (json, metrics) = (pending, metrics)
         pending.removeAll(keepingCapacity: true)
-        let metrics = metrics
         board.update { snapshot in
             snapshot.metrics = metrics
             snapshot.gauges.inFlight = now.inFlight

@@ -68,7 +68,7 @@ final class RunSession {
             throw ConfigurationError("cannot listen on --metrics \(address.defaultValueDescription): \(error). Choose a free port (0 picks one).")
         }
         console.err("Metrics: \(address.url(port: port))/metrics, live dashboard \(address.url(port: port))/\n")
-        return (listener, MetricsSink(board: board, streaming: base.streaming, intervalSeconds: base.intervalSeconds))
+        return (listener, try MetricsSink(board: board, streaming: base.streaming, intervalSeconds: base.intervalSeconds))
     }
 
     /// `--http2`: one request before any load; a server that will not speak HTTP/2 is one clear error.

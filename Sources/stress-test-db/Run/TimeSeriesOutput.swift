@@ -56,8 +56,13 @@ final class TimeSeriesOutput {
         return Drift.verdict(series.history)
     }
 
+    /// Called with each batch of closed intervals' lines (the live metrics keep them for `/series`).
+    var onLines: (([TimeSeries.Line]) -> Void)?
+
     private func write(_ lines: [TimeSeries.Line]) {
-        guard let descriptor, failure == nil, !lines.isEmpty else { return }
+        guard !lines.isEmpty else { return }
+        onLines?(lines)
+        guard let descriptor, failure == nil else { return }
         do { try FileOutput.writeAll(descriptor, Array(lines.map { $0.json.compact + "\n" }.joined().utf8)) } catch {
             failure = "writing --timeseries \(path ?? "") failed: \(error)"
         }

@@ -47,14 +47,12 @@ struct LiveMetrics {
     /// Streaming only.
     private(set) var timeToFirstToken: Histogram?
     private(set) var outputTokens = 0
-    private(set) var total = 0
 
     init(streaming: Bool) {
         timeToFirstToken = streaming ? Histogram(bounds: Self.ttftBuckets) : nil
     }
 
     mutating func add(_ record: ResponseRecord) {
-        total += 1
         let outcome = record.success ? "success" : record.error ?? "HTTPStatus"
         requests[Outcome(outcome: outcome, status: String(record.statusCode)), default: 0] += 1
         duration.observe(record.latencyMilliseconds / 1000)

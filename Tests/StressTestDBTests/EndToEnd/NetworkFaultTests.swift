@@ -66,6 +66,11 @@ final class NetworkFaultTests: BinaryTestCase {
         if NamespacedNetwork.netemMissing {
             throw XCTSkip("this kernel has no netem (`tc qdisc add ... netem` fails): the fault tests use nftables rules instead")
         }
+        // Where netem exists, the namespaces' own link takes it too (the tests could use it for delay).
+        let link = String(network.generator.dropLast()) + "a"
+        let added = try runProcess(URL(fileURLWithPath: "/usr/sbin/ip"), ["netns", "exec", network.generator, "/usr/sbin/tc", "qdisc",
+                                                                       "add", "dev", link, "root", "netem", "delay", "1ms"])
+        XCTAssertEqual(added.status, 0, added.all)
     }
 
     func testPacketLossIsAccountedExactly() throws {
