@@ -76,18 +76,27 @@ extension CurlEngine {
             }
         }
 
-        /// Teardown order, and why it is safe: every easy handle leaves its multi first. The easy
-        /// handles are freed with `users`, but their kept-alive connections belong to the multi
-        /// handles, and `curl_multi_cleanup` closes them through the close-socket callback, which
-        /// points at this loop (unretained) and still finds it whole here, inside `deinit`, with
-        /// the registry and the epoll descriptor open. The socket and timer callbacks point at the
-        /// shards, which `shards` keeps alive until after the cleanup. epoll is closed last.
-        deinit {
+        /// Frees the libcurl handles in libcurl's order (curl_multi_cleanup(3)): every easy handle leaves
+        /// its multi and is cleaned up (with `users`), then each multi, then the TLS share no handle uses
+        /// any more. Called on the loop's thread when `run` returns, while the loop is still referenced:
+        /// `curl_multi_cleanup` shuts down the connections left in its pool, and libcurl 8 does that
+        /// gracefully for TLS (close_notify), calling the socket callback for each socket as its manual
+        /// page warns, and the close-socket callback. Both reach this loop (`Shard.loop`, unretained),
+        /// which must then be whole: inside `deinit` an `unowned` read of it traps ("already destroyed").
+        func releaseHandles() {
             for user in users { curl_multi_remove_handle(user.shard.multi, user.handle.raw) }
             users.removeAll()
             for shard in shards { curl_multi_cleanup(shard.multi) }
             shards.removeAll()
             tlsShare = nil
+        }
+
+        /// Normally `releaseHandles` has run and only epoll is left. A loop whose `init` failed part way
+        /// never ran a transfer; its multis' callbacks are detached first all the same, since nothing
+        /// can reach a loop being destroyed. The close-socket callback finds the registry and epoll open.
+        deinit {
+            for shard in shards { shard.detachCallbacks() }
+            releaseHandles()
             if epoll >= 0 { close(epoll) }
         }
 

@@ -88,6 +88,12 @@ extension CurlEngine {
             guard code == CURLM_OK else { throw EngineError("libcurl refused \(name): \(String(cString: curl_multi_strerror(code)))") }
         }
 
+        /// The socket and timer callbacks do nothing from here on (a loop being destroyed, `EventLoop.deinit`).
+        func detachCallbacks() {
+            _ = stdb_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, nil)
+            _ = stdb_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, nil)
+        }
+
         /// Lets libcurl act on a socket event (or, with CURL_SOCKET_TIMEOUT, on its timer).
         func action(_ fd: Int32, _ flags: Int32) {
             var running: Int32 = 0
@@ -131,7 +137,7 @@ extension CurlEngine.EventLoop {
 }
 
 // The C callbacks: each finds its Swift owner through an unretained pointer that lives as long
-// as the loop (see `EventLoop.deinit` for the order of teardown).
+// as the loop; `curl_multi_cleanup` may call them too (see `EventLoop.releaseHandles`).
 
 private let shardSocketCallback: curl_socket_callback = { _, fd, what, userData, _ in
     guard let userData else { return 0 }

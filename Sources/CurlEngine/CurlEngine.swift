@@ -112,6 +112,8 @@ public final class CurlEngine: @unchecked Sendable {
                 do {
                     let loop = try EventLoop(engine: self, index: index)
                     loop.run()
+                    // libcurl may call back into the loop while it frees its handles: the loop is whole now.
+                    loop.releaseHandles()
                 } catch {
                     fail("\(error)")
                     stop()

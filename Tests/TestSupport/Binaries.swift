@@ -47,6 +47,8 @@ public func runProcess(
     for key in ["API_BASE_URL", "JWT_TOKEN", "ASSISTANT_ID", "MOCK_OPENAI_BASE_URL"] where !inheritEnvironment {
         env[key] = nil
     }
+    // The libcurl the tests were started with (`scripts/test --libcurl8`) is the one the binaries load too.
+    if let libraries = ProcessInfo.processInfo.environment["LD_LIBRARY_PATH"] { env["LD_LIBRARY_PATH"] = libraries }
     env.merge(environment) { _, new in new }
     process.environment = env
     if let directory { process.currentDirectoryURL = directory }

@@ -70,4 +70,30 @@ final class TLSTests: XCTestCase {
         XCTAssertEqual(insecure.status, 0, insecure.all)
         XCTAssertTrue(insecure.stderr.contains("Warning: --insecure"))
     }
+
+    /// Through LAMB's front door (nginx, TLS, lamb-sim behind it) over HTTP/1.1 and HTTP/2, a run ends
+    /// with exit 0 and every record written. On libcurl 8.14 every such run used to die at its end (exit
+    /// 134, no results file): libcurl 8 shuts the pooled TLS connections down inside `curl_multi_cleanup`
+    /// and called back into an event loop already being destroyed. `scripts/test --libcurl8` runs it there.
+    func testRunsThroughTheFrontDoorEndWithEveryRecord() throws {
+        guard FrontDoor.available else { throw XCTSkip("nginx and openssl are installed by scripts/test") }
+        let server = try LambSimServer(["--no-db", "--latency-ms", "1"])
+        let door = try FrontDoor(upstreamPort: server.port)
+        let folder = makeTemporaryFolder("tls-front-door")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let environment = ["API_BASE_URL": door.tlsURL, "JWT_TOKEN": LambSimServer.token, "ASSISTANT_ID": "1"]
+        for (name, extra) in [("http1", ["--loops", "2"]), ("http2", ["--http2", "--connections", "4"])] {
+            let responses = folder.appendingPathComponent(name + ".jsonl").path
+            let before = try XCTUnwrap(server.stats()["received"] as? Int)
+            let output = try runProcess(binary("stress-test-db"), ["--vus", "40", "--requests", "400", "--cacert", door.certificatePath,
+                                                                   "--no-progress", "--responses", responses] + extra,
+                                        environment: environment, timeout: 120)
+            XCTAssertEqual(output.status, 0, "\(name): \(output.all)")
+            let lines = (try? String(contentsOfFile: responses, encoding: .utf8))?.split(separator: "\n") ?? []
+            XCTAssertEqual(lines.count, 400, name)
+            XCTAssertEqual(lines.filter { $0.contains(#""success": true"#) }.count, 400, name)
+            let received = try XCTUnwrap(server.stats()["received"] as? Int)
+            XCTAssertEqual(received - before, 400, "\(name): each request reached lamb-sim once, each recorded")
+        }
+    }
 }
