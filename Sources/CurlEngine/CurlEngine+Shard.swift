@@ -119,7 +119,7 @@ extension CurlEngine.EventLoop {
         if configuration.http2 { try handle.useHTTP2(priorKnowledge: !configuration.url.lowercased().hasPrefix("https:")) }
         if let tlsShare {
             try handle.require(stdb_easy_setopt_pointer(handle.raw, CURLOPT_SHARE, tlsShare.raw), "CURLOPT_SHARE (TLS sessions)")
-            try handle.countTLSHandshakes()
+            if LibcurlFeatures.current.handshakeCounts == .runs { try handle.countTLSHandshakes() }
         }
         if configuration.conversations != nil && configuration.streaming {
             let sink = HeaderSink()

@@ -70,18 +70,3 @@ public enum Probe {
         )
     }
 }
-
-/// What this libcurl can do that a run depends on.
-public enum CurlAbilities {
-    /// HTTP/2 with prior knowledge (plain http) on a reused connection: libcurl 7.88 switches in a second
-    /// HTTP/2 layer on reuse and every later request fails ("Error in the HTTP2 framing layer";
-    /// curl#10634, fixed in 8.0.0). Over https (ALPN) reuse works.
-    public static var priorKnowledgeReuse: Bool {
-        guard let info = curl_version_info(CURLVERSION_FIRST) else { return false }
-        return info.pointee.version_num >= 0x08_00_00
-    }
-
-    public static var version: String {
-        curl_version_info(CURLVERSION_FIRST).flatMap { $0.pointee.version.map { String(cString: $0) } } ?? "?"
-    }
-}

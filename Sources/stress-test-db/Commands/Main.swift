@@ -1,4 +1,5 @@
 import ArgumentParser
+import CurlEngine
 import Foundation
 
 /// The root command: subcommands, with `run` the default so the bare command is the Python tool's.
@@ -6,7 +7,7 @@ struct StressTestDB: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stress-test-db",
         abstract: "Load-test a LAMB server's assistant chat endpoint with concurrent virtual users.",
-        version: ToolVersion.current,
+        version: ([ToolVersion.current] + LibcurlFeatures.current.lines).joined(separator: "\n"),
         subcommands: [RunCommand.self, SweepCommand.self, ReportCommand.self, CompareCommand.self, MergeCommand.self],
         defaultSubcommand: RunCommand.self
     )

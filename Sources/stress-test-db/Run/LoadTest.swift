@@ -23,6 +23,7 @@ struct LoadTest {
         verbose("stress-test-db: \(configuration.virtualUsers) VUs, \(limits.joined(separator: " or ")), "
             + "POST \(configuration.requestURL), runner: \(configuration.runner.rawValue), "
             + "auth: \(configuration.token == nil ? "none" : "Bearer ***")")
+        if configuration.runner == .curl { LibcurlFeatures.current.lines.forEach { verbose("  " + $0) } }
         if !configuration.envFilesRead.isEmpty { verbose("  settings read from \(configuration.envFilesRead.joined(separator: ", "))") }
 
         let hdr = hdrOutput
