@@ -38,3 +38,22 @@ SOURCES
     [ -n "$found" ] || { echo "libcurl.so.4 not found in $deb." >&2; return 1; }
     dirname "$found"
 }
+
+# The libcurl 8 lane, `scripts/test --libcurl8`: the CurlEngine unit tests and the TLS, HTTP/2, streaming
+# and fault tests with libcurl 8 loaded at run time (the test binaries hand LD_LIBRARY_PATH on to the
+# stress-test-db and lamb-sim they start), after checking that 8.x is what actually loads: the binary's
+# `--version` line, and in-process LibcurlFeaturesTests with STDB_EXPECT_LIBCURL_MAJOR=8.
+# LIBCURL8_ROOT: where ensure_libcurl8 keeps it (default .build-libcurl8). Extra arguments go to swift test.
+LIBCURL8_TESTS='CurlEngineTests\.|StressTestDBTests\.(TLSTests|HTTP2Tests|StreamingTests|ReliabilityTests|NetworkFaultTests)/'
+run_libcurl8_lane() {
+    local dir line
+    dir=$(ensure_libcurl8 "${LIBCURL8_ROOT:-}") || return 1
+    swift build --build-tests || return 1
+    line=$(LD_LIBRARY_PATH="$dir" .build/debug/stress-test-db --version | grep '^libcurl ' || true)
+    case "$line" in
+        "libcurl 8."*) echo "libcurl 8 lane: $line, from $dir" >&2 ;;
+        *) echo "LD_LIBRARY_PATH=$dir loads '${line:-no libcurl line}', not libcurl 8." >&2; return 1 ;;
+    esac
+    LD_LIBRARY_PATH="$dir" STDB_EXPECT_LIBCURL_MAJOR=8 \
+        swift test --skip-build --disable-swift-testing --filter "$LIBCURL8_TESTS" "$@"
+}
