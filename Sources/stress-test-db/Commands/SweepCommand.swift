@@ -24,17 +24,17 @@ struct SweepCommand: ParsableCommand {
         var vus: String?
         @Option(help: ArgumentHelp("Rate levels in requests/s, the same forms (open model; at most 1000 in flight).", valueName: "LIST"))
         var rate: String?
-        @Option(help: ArgumentHelp("Seconds each level runs.", valueName: "SECONDS"), transform: { try Bounds.stepDuration.number($0) })
+        @Option(help: ArgumentHelp("Seconds each level runs. (default: 60.0)", valueName: "SECONDS"), transform: { try Bounds.stepDuration.number($0) })
         var stepDuration: Double = 60
-        @Option(help: ArgumentHelp("Seconds at the start of each level left out of its statistics.", valueName: "SECONDS"), transform: { try Bounds.warmup.number($0) })
+        @Option(help: ArgumentHelp("Seconds at the start of each level left out of its statistics. (default: 0.0)", valueName: "SECONDS"), transform: { try Bounds.warmup.number($0) })
         var warmup: Double = 0
         @Option(name: .customLong("max-p95"), help: ArgumentHelp("A level fails above this p95.", valueName: "MS"), transform: { try Bounds.maxP95.number($0) })
         var maxP95: Double?
-        @Option(help: ArgumentHelp("A level fails above this error rate.", valueName: "PCT"), transform: { try Bounds.maxErrorRate.number($0) })
+        @Option(help: ArgumentHelp("A level fails above this error rate. (default: 5.0)", valueName: "PCT"), transform: { try Bounds.maxErrorRate.number($0) })
         var maxErrorRate: Double = 5
-        @Option(help: ArgumentHelp("Bisection steps between the last passing and the first failing level.", valueName: "N"), transform: { try Bounds.refine.count($0) })
+        @Option(help: ArgumentHelp("Bisection steps between the last passing and the first failing level. (default: 3)", valueName: "N"), transform: { try Bounds.refine.count($0) })
         var refine: Int = 3
-        @Option(help: ArgumentHelp("Request timeout in seconds.", valueName: "SECONDS"), transform: { try Bounds.timeout.number($0) })
+        @Option(help: ArgumentHelp("Request timeout in seconds. (default: 120.0)", valueName: "SECONDS"), transform: { try Bounds.timeout.number($0) })
         var timeout: Double = 120
         @Option(help: ArgumentHelp("The user message (default: Hello).", valueName: "STRING"))
         var prompt: String?

@@ -2,7 +2,9 @@ import ArgumentParser
 import CurlEngine
 
 /// The flags of a run, written once: each option's name, help and default live here and nowhere
-/// else. `Configuration.resolve` reads these structs directly.
+/// else. `Configuration.resolve` reads these structs directly. A number is read through its range
+/// (`transform:` with `Bounds`); ArgumentParser does not show the default of such an option, so its
+/// help says it.
 struct LoadOptions: ParsableArguments {
     @Option(name: .customLong("vus"), help: ArgumentHelp(
         "Number of concurrent virtual users (required, except with --stages or --rate); with --rate, the most requests in flight (default 100).",
@@ -12,7 +14,7 @@ struct LoadOptions: ParsableArguments {
     var requests: Int?
     @Option(help: ArgumentHelp("Test duration in seconds (use instead of --requests).", valueName: "SECONDS"), transform: { try Bounds.duration.number($0) })
     var duration: Double?
-    @Option(help: ArgumentHelp("Request timeout in seconds.", valueName: "SECONDS"), transform: { try Bounds.timeout.number($0) })
+    @Option(help: ArgumentHelp("Request timeout in seconds. (default: 120.0)", valueName: "SECONDS"), transform: { try Bounds.timeout.number($0) })
     var timeout: Double = Configuration.defaultTimeoutSeconds
     @Option(help: ArgumentHelp("Custom prompt/message to send with each request (default: \"Hello\").", valueName: "STRING"))
     var prompt: String?
@@ -20,7 +22,7 @@ struct LoadOptions: ParsableArguments {
     var asyncRunner = false
     @Flag(help: "Use the URLSession runner instead (for comparison with the default).")
     var sync = false
-    @Option(help: ArgumentHelp("Turns per conversation, or a range drawn per conversation: each VU carries LAMB's chat_id and the history from one turn to the next (--requests counts turns).", valueName: "N|MIN..MAX"), transform: TurnRange.parse)
+    @Option(help: ArgumentHelp("Turns per conversation, or a range drawn per conversation: each VU carries LAMB's chat_id and the history from one turn to the next (--requests counts turns). (default: 1)", valueName: "N|MIN..MAX"), transform: TurnRange.parse)
     var turns = TurnRange(1, 1)
     @Option(help: ArgumentHelp("Closed model: each VU pauses this long after each answer (a student reading and typing): 5s, 2s..20s (uniform) or exp:10s (exponential mean); ms, s, m. Seeded by --seed.", valueName: "SPEC"), transform: ThinkTime.parse)
     var think: ThinkTime?
@@ -28,7 +30,7 @@ struct LoadOptions: ParsableArguments {
     var http2 = false
     @Option(help: ArgumentHelp("With --http2: the VUs share this many connections, their requests multiplexed (default: one per VU).", valueName: "N"), transform: { try Bounds.connections.count($0) })
     var connections: Int?
-    @Option(help: ArgumentHelp("Closed model: a VU whose connection was refused waits this long before its next request (default 0: at once, as wrk and k6 do).", valueName: "SECONDS"), transform: { try Bounds.refusedPause.number($0) })
+    @Option(help: ArgumentHelp("Closed model: a VU whose connection was refused waits this long before its next request (default 0: at once, as wrk and k6 do). (default: 0.0)", valueName: "SECONDS"), transform: { try Bounds.refusedPause.number($0) })
     var refusedPause: Double = 0
     @Option(help: ArgumentHelp("Prompts used in turn: one per line, or JSON Lines of {\"messages\": [...]}.", valueName: "FILE"))
     var prompts: String?
@@ -42,13 +44,13 @@ struct LoadOptions: ParsableArguments {
     var rate: Double?
     @Option(help: ArgumentHelp("With --rate: constant (request i at i/R) or poisson arrivals.", valueName: "constant|poisson"))
     var arrival: LoadPlan.Arrival = .constant
-    @Option(help: ArgumentHelp("The random seed of --arrival poisson, --think and --turns MIN..MAX, so runs repeat.", valueName: "N"), transform: Bounds.seed)
+    @Option(help: ArgumentHelp("The random seed of --arrival poisson, --think and --turns MIN..MAX, so runs repeat. (default: 1)", valueName: "N"), transform: Bounds.seed)
     var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Ramp the target linearly from 0 through stages, e.g. 30s:10,2m:100,30s:0 (VUs; with --rate, requests/s). The run lasts their sum.", valueName: "D:T,..."), transform: StageList.init(parsing:))
     var stages: StageList?
     @Option(help: ArgumentHelp("Run shard I of N (0 ≤ I < N): its share of the VUs, requests and rate; merge the shards' --hdr logs with `merge`.", valueName: "I/N"))
     var shard: Shard?
-    @Option(help: ArgumentHelp("Event-loop threads of the libcurl engine, each with its own VUs (auto: one per 10 VUs, at most one per core).", valueName: "N|auto"), transform: LoopCount.parse)
+    @Option(help: ArgumentHelp("Event-loop threads of the libcurl engine, each with its own VUs (auto: one per 10 VUs, at most one per core). (default: auto)", valueName: "N|auto"), transform: LoopCount.parse)
     var loops: LoopCount = .auto
     @Option(name: .customLong("threshold"), help: ArgumentHelp("Pass/fail check, repeatable: METRIC OP VALUE, e.g. 'p95<2s' or 'error_rate<=1%'. Any failure exits 99.", valueName: "EXPR"))
     var thresholds: [String] = []
@@ -106,7 +108,7 @@ struct OutputOptions: ParsableArguments {
     var slo: String?
     @Option(help: ArgumentHelp("Serve Prometheus metrics (/metrics) and a live dashboard (/) while the run goes; port 0 picks a free one (printed on stderr).", valueName: "HOST:PORT"))
     var metrics: MetricsAddress?
-    @Option(help: ArgumentHelp("With --metrics: keep serving this many seconds after the run, so a last scrape sees its end.", valueName: "SECONDS"), transform: { try Bounds.metricsLinger.number($0) })
+    @Option(help: ArgumentHelp("With --metrics: keep serving this many seconds after the run, so a last scrape sees its end. (default: 0.0)", valueName: "SECONDS"), transform: { try Bounds.metricsLinger.number($0) })
     var metricsLinger: Double = 0
 }
 
