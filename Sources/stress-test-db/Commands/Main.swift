@@ -22,6 +22,10 @@ enum Main {
             print(StressTestDB.helpMessage(for: RunCommand.self))
             exit(0)
         }
+        if let refusal = notACommand(Array(CommandLine.arguments.dropFirst())) {
+            FileHandle.standardError.write(Data((refusal + "\n").utf8))
+            exit(2)
+        }
         do {
             var command = try StressTestDB.parseAsRoot(NegativeValues.joined(Array(CommandLine.arguments.dropFirst())))
             try command.run()
@@ -36,5 +40,15 @@ enum Main {
             FileHandle.standardError.write(Data((message + "\n").utf8))
             exit(2)
         }
+    }
+
+    /// `stress-test-db frobnicate`: a first word that is no subcommand would reach `run` (the default)
+    /// and be answered with its missing `--vus`; it is named instead, with the commands there are.
+    static func notACommand(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        let names = StressTestDB.configuration.subcommands.compactMap { $0.configuration.commandName }
+        guard !names.contains(first), first != "help" else { return nil }
+        return "Error: '\(first)' is not a stress-test-db command. The commands: \(names.joined(separator: ", ")) "
+            + "(run is the default: stress-test-db --vus 10 --requests 100). See stress-test-db help."
     }
 }

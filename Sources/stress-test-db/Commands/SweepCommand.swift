@@ -24,23 +24,23 @@ struct SweepCommand: ParsableCommand {
         var vus: String?
         @Option(help: ArgumentHelp("Rate levels in requests/s, the same forms (open model; at most 1000 in flight).", valueName: "LIST"))
         var rate: String?
-        @Option(help: ArgumentHelp("Seconds each level runs.", valueName: "SECONDS"))
+        @Option(help: ArgumentHelp("Seconds each level runs. (default: 60.0)", valueName: "SECONDS"), transform: { try Bounds.stepDuration.number($0) })
         var stepDuration: Double = 60
-        @Option(help: ArgumentHelp("Seconds at the start of each level left out of its statistics.", valueName: "SECONDS"))
+        @Option(help: ArgumentHelp("Seconds at the start of each level left out of its statistics. (default: 0.0)", valueName: "SECONDS"), transform: { try Bounds.warmup.number($0) })
         var warmup: Double = 0
-        @Option(name: .customLong("max-p95"), help: ArgumentHelp("A level fails above this p95.", valueName: "MS"))
+        @Option(name: .customLong("max-p95"), help: ArgumentHelp("A level fails above this p95.", valueName: "MS"), transform: { try Bounds.maxP95.number($0) })
         var maxP95: Double?
-        @Option(help: ArgumentHelp("A level fails above this error rate.", valueName: "PCT"))
+        @Option(help: ArgumentHelp("A level fails above this error rate. (default: 5.0)", valueName: "PCT"), transform: { try Bounds.maxErrorRate.number($0) })
         var maxErrorRate: Double = 5
-        @Option(help: ArgumentHelp("Bisection steps between the last passing and the first failing level.", valueName: "N"))
+        @Option(help: ArgumentHelp("Bisection steps between the last passing and the first failing level. (default: 3)", valueName: "N"), transform: { try Bounds.refine.count($0) })
         var refine: Int = 3
-        @Option(help: ArgumentHelp("Request timeout in seconds.", valueName: "SECONDS"))
+        @Option(help: ArgumentHelp("Request timeout in seconds. (default: 120.0)", valueName: "SECONDS"), transform: { try Bounds.timeout.number($0) })
         var timeout: Double = 120
         @Option(help: ArgumentHelp("The user message (default: Hello).", valueName: "STRING"))
         var prompt: String?
         @Flag(help: "Streamed answers (TTFT, ITL, TPOT per level).")
         var stream = false
-        @Option(help: ArgumentHelp("With --vus: each VU pauses this long after each answer (5s, 2s..20s, exp:10s), so a level is a class of students.", valueName: "SPEC"))
+        @Option(help: ArgumentHelp("With --vus: each VU pauses this long after each answer (5s, 2s..20s, exp:10s), so a level is a class of students.", valueName: "SPEC"), transform: ThinkTime.parse)
         var think: ThinkTime?
     }
 
@@ -53,16 +53,10 @@ struct SweepCommand: ParsableCommand {
             throw ValidationError("give --vus LIST or --rate LIST (one of them): the levels to sweep.")
         }
         _ = try plannedLevels()
-        guard levels.stepDuration > 0, levels.stepDuration.isFinite else { throw ValidationError("--step-duration must be positive.") }
-        guard levels.warmup >= 0, levels.warmup < levels.stepDuration else {
-            throw ValidationError("--warmup must be at least 0 and shorter than --step-duration.")
+        guard levels.warmup < levels.stepDuration else {
+            throw ValidationError("--warmup must be shorter than --step-duration (got \(levels.warmup) and \(levels.stepDuration)).")
         }
-        guard levels.refine >= 0 else { throw ValidationError("--refine must be 0 or more.") }
-        guard levels.timeout > 0, levels.timeout.isFinite else { throw ValidationError("--timeout must be positive.") }
-        if let maxP95 = levels.maxP95, !(maxP95 > 0) { throw ValidationError("--max-p95 must be a positive number of ms.") }
-        if !(output.metricsLinger >= 0 && output.metricsLinger.isFinite) || (output.metricsLinger > 0 && output.metrics == nil) {
-            throw ValidationError("--metrics-linger is 0 or more seconds, with --metrics.")
-        }
+        if output.metricsLinger > 0 && output.metrics == nil { throw ValidationError("--metrics-linger keeps --metrics serving; give --metrics.") }
         if levels.think != nil && levels.rate != nil {
             throw ValidationError("--think pauses VUs between requests; a --rate sweep starts them on a schedule. Sweep --vus with --think.")
         }

@@ -16,6 +16,9 @@ extension Configuration {
         options: RunOptions, environment: [String: String], readFile: (String) throws -> String?,
         login: ((String, String, String, TLSOptions) throws -> String)? = nil
     ) throws -> Configuration {
+        if let prompts = options.load.prompts {
+            try FileRoles.check(outputs: FileRoles.outputs(options.output), inputs: [FileRoles.Named(flag: "--prompts", path: prompts)])
+        }
         var configuration = try resolve(target: options.target, output: options.output, streaming: options.load.stream,
                                         environment: environment, readFile: readFile, login: login)
         try configuration.apply(options.load, readFile: readFile)
@@ -29,6 +32,9 @@ extension Configuration {
         readFile: (String) throws -> String?, login: ((String, String, String, TLSOptions) throws -> String)? = nil
     ) throws -> Configuration {
         let settings = try Settings.load(envFile: options.envFile, environment: processEnvironment, readFile: readFile)
+        let inputs = (settings.filesRead.map { ($0 == options.envFile ? "--env-file" : ".env", $0) } + [("--cacert", options.cacert)])
+            .compactMap { flag, path in path.map { FileRoles.Named(flag: flag, path: $0) } }
+        try FileRoles.check(outputs: FileRoles.outputs(output), inputs: inputs)
         var target = try resolveTarget(options, settings)
         let tls = TLSOptions(caCertificatePath: options.cacert, insecure: options.insecure)
         if let email = options.login {
@@ -36,6 +42,8 @@ extension Configuration {
             let password = try settings.password(email: email)
             do { target.token = try login(target.baseURL, email, password, tls) } catch { throw ConfigurationError("\(error)") }
         }
+        try checkHeaderValue(target.token, "the token (--auth-token, JWT_TOKEN or --login's answer)")
+        try checkHeaderValue(settings.embeddingsToken, "the embeddings config token")
         try checkTLS(options, readFile: readFile)
         var configuration = Configuration(
             baseURL: target.baseURL, assistantID: target.assistantIDs.joined(separator: "+"), token: target.token,
@@ -182,6 +190,15 @@ extension Configuration {
         return Target(
             baseURL: baseURL, token: token?.isEmpty == true ? nil : token, assistantIDs: distinct,
             requestURLs: try distinct.map { try buildRequestURL(base: baseURL, path: path, assistantID: $0) })
+    }
+
+    /// A value sent in a header line (a token): a control character in it (a newline from a pasted
+    /// token, say) would end the line and start another header, so it is refused. The value is never
+    /// shown: it is a secret.
+    static func checkHeaderValue(_ value: String?, _ what: String) throws {
+        guard let value, let bad = value.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) else { return }
+        let name = bad == "\n" ? "a line feed" : bad == "\r" ? "a carriage return" : String(format: "control character U+%04X", bad.value)
+        throw ConfigurationError("\(what) contains \(name), which would break the Authorization header: remove it (a pasted token keeps its newline; check the .env file or the variable).")
     }
 
     static func checkTLS(_ target: TargetOptions, readFile: (String) throws -> String?) throws {

@@ -11,18 +11,25 @@ struct StageList: ExpressibleByArgument, Equatable {
         self.profile = profile
     }
 
+    /// `--stages`'s parser: the message says what is wrong with which stage.
+    @Sendable init(parsing text: String) throws { profile = try Self.parse(text) }
+
     static func parse(_ text: String) throws -> StageProfile {
         var stages: [Stage] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
-            guard pieces.count == 2, let seconds = duration(String(pieces[0])), seconds > 0,
-                  let target = Double(pieces[1].trimmingCharacters(in: .whitespaces)), target >= 0, target.isFinite
+            guard pieces.count == 2, let seconds = duration(String(pieces[0])),
+                  let target = Double(pieces[1].trimmingCharacters(in: .whitespaces))
             else {
                 throw ValidationError("--stages \(text): \"\(part)\" is not DURATION:TARGET (e.g. 30s:10,2m:100,30s:0).")
             }
+            try Bounds.stageDuration.check(seconds, in: "\"\(part)\"")
+            try Bounds.stageRate.check(target, in: "\"\(part)\"")
             stages.append(Stage(durationSeconds: seconds, target: target))
         }
-        return StageProfile(stages)
+        let profile = StageProfile(stages)
+        try Bounds("--stages", "seconds in all", above: 0, to: Bounds.year, highestText: "a year").check(profile.totalSeconds)
+        return profile
     }
 
     /// `90`, `90s`, `1.5m`, `2h` in seconds.

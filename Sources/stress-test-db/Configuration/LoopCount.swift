@@ -21,6 +21,14 @@ enum LoopCount: ExpressibleByArgument, Equatable, CustomStringConvertible {
 
     static var defaultValueDescription: String { "auto" }
 
+    /// `--loops`'s parser, with the accepted values in its message.
+    @Sendable static func parse(_ text: String) throws -> LoopCount {
+        guard let count = LoopCount(argument: text) else {
+            throw ValidationError("--loops takes auto or a whole number of threads at least 1 and at most 1024")
+        }
+        return count
+    }
+
     /// VUs per loop before `auto` adds another: against nginx on loopback a second loop already gave
     /// 1.26× at 10 VUs and 1.28–1.41× from 25 to 1,000, at the same CPU per request (README, "Every core").
     static let virtualUsersPerLoop = 10

@@ -2,17 +2,19 @@ import ArgumentParser
 import CurlEngine
 
 /// The flags of a run, written once: each option's name, help and default live here and nowhere
-/// else. `Configuration.resolve` reads these structs directly.
+/// else. `Configuration.resolve` reads these structs directly. A number is read through its range
+/// (`transform:` with `Bounds`); ArgumentParser does not show the default of such an option, so its
+/// help says it.
 struct LoadOptions: ParsableArguments {
     @Option(name: .customLong("vus"), help: ArgumentHelp(
         "Number of concurrent virtual users (required, except with --stages or --rate); with --rate, the most requests in flight (default 100).",
-        valueName: "vus"))
+        valueName: "vus"), transform: { try Bounds.vus.count($0) })
     var vus: Int?
-    @Option(help: ArgumentHelp("Total requests to send (use with --vus or --duration).", valueName: "N"))
+    @Option(help: ArgumentHelp("Total requests to send (use with --vus or --duration).", valueName: "N"), transform: { try Bounds.requests.count($0) })
     var requests: Int?
-    @Option(help: ArgumentHelp("Test duration in seconds (use instead of --requests).", valueName: "SECONDS"))
+    @Option(help: ArgumentHelp("Test duration in seconds (use instead of --requests).", valueName: "SECONDS"), transform: { try Bounds.duration.number($0) })
     var duration: Double?
-    @Option(help: ArgumentHelp("Request timeout in seconds.", valueName: "SECONDS"))
+    @Option(help: ArgumentHelp("Request timeout in seconds. (default: 120.0)", valueName: "SECONDS"), transform: { try Bounds.timeout.number($0) })
     var timeout: Double = Configuration.defaultTimeoutSeconds
     @Option(help: ArgumentHelp("Custom prompt/message to send with each request (default: \"Hello\").", valueName: "STRING"))
     var prompt: String?
@@ -20,15 +22,15 @@ struct LoadOptions: ParsableArguments {
     var asyncRunner = false
     @Flag(help: "Use the URLSession runner instead (for comparison with the default).")
     var sync = false
-    @Option(help: ArgumentHelp("Turns per conversation, or a range drawn per conversation: each VU carries LAMB's chat_id and the history from one turn to the next (--requests counts turns).", valueName: "N|MIN..MAX"))
+    @Option(help: ArgumentHelp("Turns per conversation, or a range drawn per conversation: each VU carries LAMB's chat_id and the history from one turn to the next (--requests counts turns). (default: 1)", valueName: "N|MIN..MAX"), transform: TurnRange.parse)
     var turns = TurnRange(1, 1)
-    @Option(help: ArgumentHelp("Closed model: each VU pauses this long after each answer (a student reading and typing): 5s, 2s..20s (uniform) or exp:10s (exponential mean); ms, s, m. Seeded by --seed.", valueName: "SPEC"))
+    @Option(help: ArgumentHelp("Closed model: each VU pauses this long after each answer (a student reading and typing): 5s, 2s..20s (uniform) or exp:10s (exponential mean); ms, s, m. Seeded by --seed.", valueName: "SPEC"), transform: ThinkTime.parse)
     var think: ThinkTime?
     @Flag(help: "HTTP/2: by ALPN over https, prior knowledge over http; a server that will not speak it is an error before any load.")
     var http2 = false
-    @Option(help: ArgumentHelp("With --http2: the VUs share this many connections, their requests multiplexed (default: one per VU).", valueName: "N"))
+    @Option(help: ArgumentHelp("With --http2: the VUs share this many connections, their requests multiplexed (default: one per VU).", valueName: "N"), transform: { try Bounds.connections.count($0) })
     var connections: Int?
-    @Option(help: ArgumentHelp("Closed model: a VU whose connection was refused waits this long before its next request (default 0: at once, as wrk and k6 do).", valueName: "SECONDS"))
+    @Option(help: ArgumentHelp("Closed model: a VU whose connection was refused waits this long before its next request (default 0: at once, as wrk and k6 do). (default: 0.0)", valueName: "SECONDS"), transform: { try Bounds.refusedPause.number($0) })
     var refusedPause: Double = 0
     @Option(help: ArgumentHelp("Prompts used in turn: one per line, or JSON Lines of {\"messages\": [...]}.", valueName: "FILE"))
     var prompts: String?
@@ -38,17 +40,17 @@ struct LoadOptions: ParsableArguments {
     var model: String?
     @Flag(help: "Ask for a streamed answer (\"stream\": true) and measure time to first token, inter-token latency, time per output token.")
     var stream = false
-    @Option(help: ArgumentHelp("Open model: start requests at this rate, whatever the server does; latency counts from each request's scheduled time.", valueName: "REQ/S"))
+    @Option(help: ArgumentHelp("Open model: start requests at this rate, whatever the server does; latency counts from each request's scheduled time.", valueName: "REQ/S"), transform: { try Bounds.rate.number($0) })
     var rate: Double?
     @Option(help: ArgumentHelp("With --rate: constant (request i at i/R) or poisson arrivals.", valueName: "constant|poisson"))
     var arrival: LoadPlan.Arrival = .constant
-    @Option(help: ArgumentHelp("The random seed of --arrival poisson, --think and --turns MIN..MAX, so runs repeat.", valueName: "N"))
+    @Option(help: ArgumentHelp("The random seed of --arrival poisson, --think and --turns MIN..MAX, so runs repeat. (default: 1)", valueName: "N"), transform: Bounds.seed)
     var seed: UInt64 = 1
-    @Option(help: ArgumentHelp("Ramp the target linearly from 0 through stages, e.g. 30s:10,2m:100,30s:0 (VUs; with --rate, requests/s). The run lasts their sum.", valueName: "D:T,..."))
+    @Option(help: ArgumentHelp("Ramp the target linearly from 0 through stages, e.g. 30s:10,2m:100,30s:0 (VUs; with --rate, requests/s). The run lasts their sum.", valueName: "D:T,..."), transform: StageList.init(parsing:))
     var stages: StageList?
     @Option(help: ArgumentHelp("Run shard I of N (0 ≤ I < N): its share of the VUs, requests and rate; merge the shards' --hdr logs with `merge`.", valueName: "I/N"))
     var shard: Shard?
-    @Option(help: ArgumentHelp("Event-loop threads of the libcurl engine, each with its own VUs (auto: one per 10 VUs, at most one per core).", valueName: "N|auto"))
+    @Option(help: ArgumentHelp("Event-loop threads of the libcurl engine, each with its own VUs (auto: one per 10 VUs, at most one per core). (default: auto)", valueName: "N|auto"), transform: LoopCount.parse)
     var loops: LoopCount = .auto
     @Option(name: .customLong("threshold"), help: ArgumentHelp("Pass/fail check, repeatable: METRIC OP VALUE, e.g. 'p95<2s' or 'error_rate<=1%'. Any failure exits 99.", valueName: "EXPR"))
     var thresholds: [String] = []
@@ -86,7 +88,7 @@ struct OutputOptions: ParsableArguments {
     var responses: String?
     @Option(help: ArgumentHelp("Append a summary row to CSV.", valueName: "FILE"))
     var csv: String?
-    @Option(help: ArgumentHelp("Max response body characters to store per request (0 = unlimited).", valueName: "N"))
+    @Option(help: ArgumentHelp("Max response body characters to store per request (0 = unlimited).", valueName: "N"), transform: { try Bounds.responseMaxChars.count($0) })
     var responseMaxChars: Int?
     @Flag(help: "Count every 2xx as a success, as the Python tool did (ignore an \"error\" in the body or an empty body).")
     var trustStatus = false
@@ -100,13 +102,13 @@ struct OutputOptions: ParsableArguments {
     var timeseries: String?
     @Option(help: ArgumentHelp("Write an HdrHistogram interval log (tags latency, ttft, service; µs, 3 digits) per --interval, mergeable with `merge`.", valueName: "FILE"))
     var hdr: String?
-    @Option(help: ArgumentHelp("Seconds per time-series interval (default 10); with six or more, a drift verdict.", valueName: "SECONDS"))
+    @Option(help: ArgumentHelp("Seconds per time-series interval (default 10); with six or more, a drift verdict.", valueName: "SECONDS"), transform: { try Bounds.interval.number($0) })
     var interval: Double?
     @Option(help: ArgumentHelp("Service levels a good request meets, e.g. e2e=10s,ttft=500ms (keys e2e, ttft, tpot, itl; ms or s): reports goodput.", valueName: "KEY=VALUE,..."))
     var slo: String?
     @Option(help: ArgumentHelp("Serve Prometheus metrics (/metrics) and a live dashboard (/) while the run goes; port 0 picks a free one (printed on stderr).", valueName: "HOST:PORT"))
     var metrics: MetricsAddress?
-    @Option(help: ArgumentHelp("With --metrics: keep serving this many seconds after the run, so a last scrape sees its end.", valueName: "SECONDS"))
+    @Option(help: ArgumentHelp("With --metrics: keep serving this many seconds after the run, so a last scrape sees its end. (default: 0.0)", valueName: "SECONDS"), transform: { try Bounds.metricsLinger.number($0) })
     var metricsLinger: Double = 0
 }
 
@@ -120,19 +122,11 @@ struct RunOptions: ParsableArguments {
         if load.vus == nil && load.stages == nil && load.rate == nil {
             throw ValidationError("Missing expected argument '--vus <vus>' (or give --stages or --rate).")
         }
-        if let vus = load.vus, vus < 1 { throw ValidationError("--vus must be at least 1 (got \(vus)).") }
         guard load.requests != nil || load.duration != nil || load.stages != nil else {
             throw ValidationError("give --requests N or --duration SECONDS (or both: whichever is reached first ends the run), or --stages.")
         }
-        if let requests = load.requests, requests < 1 { throw ValidationError("--requests must be at least 1 (got \(requests)).") }
-        if let duration = load.duration, !(duration > 0 && duration.isFinite) {
-            throw ValidationError("--duration must be a positive number of seconds (got \(duration)).")
-        }
-        guard load.timeout > 0 && load.timeout.isFinite else {
-            throw ValidationError("--timeout must be a positive number of seconds (got \(load.timeout)).")
-        }
-        if let rate = load.rate, !(rate > 0 && rate.isFinite) {
-            throw ValidationError("--rate must be a positive number of requests per second (got \(rate)).")
+        if let stages = load.stages, load.rate == nil {
+            try Bounds.stageVUs.check(stages.profile.highestTarget, in: "(without --rate, targets are VUs)")
         }
         if load.rate == nil && load.arrival != .constant {
             throw ValidationError("--arrival shapes the open model's schedule; it needs --rate.")
@@ -145,16 +139,7 @@ struct RunOptions: ParsableArguments {
             try Threshold.parse(expression).checkMeasured(streaming: load.stream, serviceLevel: level != nil)
         }
         try validateStudents()
-        if let interval = output.interval, !(interval > 0 && interval.isFinite) {
-            throw ValidationError("--interval must be a positive number of seconds (got \(interval)).")
-        }
-        if !(output.metricsLinger >= 0 && output.metricsLinger.isFinite) {
-            throw ValidationError("--metrics-linger must be 0 or a positive number of seconds (got \(output.metricsLinger)).")
-        }
         if output.metricsLinger > 0 && output.metrics == nil { throw ValidationError("--metrics-linger keeps --metrics serving; give --metrics.") }
-        if let chars = output.responseMaxChars, chars < 0 {
-            throw ValidationError("--response-max-chars must be 0 (unlimited) or more (got \(chars)).")
-        }
         if load.sync && load.asyncRunner { throw ValidationError("--sync and --async choose different runners; give one.") }
         if target.noAuth && target.authToken != nil { throw ValidationError("--no-auth and --auth-token contradict each other; give one.") }
         if target.login != nil && (target.noAuth || target.authToken != nil) {
@@ -166,6 +151,5 @@ struct RunOptions: ParsableArguments {
         if target.sourceAddress != nil && load.sync {
             throw ValidationError("--source-address needs the libcurl engine; it cannot be used with --sync.")
         }
-        if let vus = load.vus, vus > 100_000 { throw ValidationError("--vus above 100000 is not supported on one machine (got \(vus)).") }
     }
 }

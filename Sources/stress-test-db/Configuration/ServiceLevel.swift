@@ -22,8 +22,8 @@ struct ServiceLevel: Equatable {
             guard pieces.count == 2, let key = Key(rawValue: pieces[0].lowercased()) else {
                 throw ValidationError("--slo \(text): \"\(part)\" is not KEY=VALUE with a key among e2e, ttft, tpot, itl.")
             }
-            guard let milliseconds = Self.milliseconds(pieces[1]), milliseconds > 0 else {
-                throw ValidationError("--slo \(text): \"\(pieces[1])\" is not a positive time (500, 500ms or 0.5s).")
+            guard let milliseconds = Self.milliseconds(pieces[1]), Bounds.slo.contains(milliseconds) else {
+                throw ValidationError("--slo \(text): \"\(pieces[1])\" is not a time (500, 500ms or 0.5s) \(Bounds.slo.rangeText) ms.")
             }
             if key.needsStreaming && !streaming {
                 throw ValidationError("--slo \(key.rawValue)=... is measured on streamed answers; add --stream (or use e2e only).")

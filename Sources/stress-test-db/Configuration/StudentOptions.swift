@@ -20,28 +20,44 @@ struct TurnRange: ExpressibleByArgument, Equatable {
     }
 
     var defaultValueDescription: String { minimum == maximum ? "\(maximum)" : "\(minimum)..\(maximum)" }
+
+    /// `--turns`'s parser: N or MIN..MAX, each within `Bounds.turns`, MIN at most MAX.
+    @Sendable static func parse(_ text: String) throws -> TurnRange {
+        guard let range = TurnRange(argument: text), Bounds.turns.contains(Double(range.minimum)),
+              Bounds.turns.contains(Double(range.maximum)), range.minimum <= range.maximum else {
+            throw ValidationError("\(Bounds.turns.error.message), or a range MIN..MAX of them with MIN <= MAX")
+        }
+        return range
+    }
 }
 
 extension ThinkTime: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
     public var defaultValueDescription: String { description }
+
+    /// `--think`'s parser: a spec `ThinkTime` reads, its pauses within `Bounds.think`.
+    @Sendable static func parse(_ text: String) throws -> ThinkTime {
+        guard let think = ThinkTime(text) else {
+            throw ValidationError("--think takes 5s, 2s..20s or exp:10s (ms, s, m; a bare number is seconds), each \(Bounds.think.rangeText) seconds")
+        }
+        let longest: Double
+        switch think {
+        case .fixed(let seconds): longest = seconds
+        case .uniform(_, let high): longest = high
+        case .exponential(let mean): longest = mean
+        }
+        guard Bounds.think.contains(longest) else { throw Bounds.think.error }
+        return think
+    }
 }
 
 extension RunOptions {
     /// `--think` and `--turns` (SPEC 20): what a student does between questions.
     func validateStudents() throws {
-        let turns = load.turns
-        guard turns.minimum >= 1, turns.maximum >= turns.minimum else {
-            throw ValidationError("--turns must be at least 1, or a range MIN..MAX with 1 <= MIN <= MAX (got \(turns.defaultValueDescription)).")
-        }
-        if let connections = load.connections {
-            guard load.http2 else { throw ValidationError("--connections shares connections among VUs: HTTP/1.1 cannot multiplex; add --http2.") }
-            guard connections >= 1 else { throw ValidationError("--connections must be at least 1 (got \(connections)).") }
+        if load.connections != nil && !load.http2 {
+            throw ValidationError("--connections shares connections among VUs: HTTP/1.1 cannot multiplex; add --http2.")
         }
         if load.http2 && load.sync { throw ValidationError("--http2 drives libcurl's HTTP/2; it cannot be used with --sync.") }
-        guard load.refusedPause >= 0 && load.refusedPause.isFinite else {
-            throw ValidationError("--refused-pause must be 0 or a positive number of seconds (got \(load.refusedPause)).")
-        }
         if load.refusedPause > 0 && load.rate != nil {
             throw ValidationError("--refused-pause is the closed model's; with --rate the schedule starts requests. Drop one.")
         }

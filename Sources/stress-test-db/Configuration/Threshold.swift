@@ -62,6 +62,8 @@ struct Threshold: Equatable {
             number.removeLast()
         }
         guard let value = Double(number), value.isFinite else { throw fail("'\(number)' is not a number") }
+        let bounds = metric.isLatency ? Bounds.latencyLimit : metric.isPercent ? Bounds.percent : Bounds.rps
+        guard bounds.contains(value * scale) else { throw fail("\(name) takes \(bounds.unit) \(bounds.rangeText)") }
         return Threshold(expression: expression, metric: metric, comparison: comparison, limit: value * scale)
     }
 

@@ -6,8 +6,11 @@ enum Readiness {
     static let attempts = 3
     static let methods = ["OPTIONS", "HEAD", "GET"]
 
+    /// nil when something answered; otherwise why not: the last probe's failure, which names what
+    /// went wrong (a refused connection, a URL libcurl rejects, an HTTP/2 this libcurl lacks).
     /// `log` receives one line per probe (shown with `--verbose`).
-    static func check(_ configuration: Configuration, log: (String) -> Void) -> Bool {
+    static func check(_ configuration: Configuration, log: (String) -> Void) -> String? {
+        var reason = "no answer"
         for attempt in 1...attempts {
             if attempt > 1 { Thread.sleep(forTimeInterval: 1) }
             for url in [configuration.baseURL, configuration.requestURL] {
@@ -16,10 +19,11 @@ enum Readiness {
                                                  http2: configuration.http2)
                     let outcome = response.failure.map { "\($0.rawValue) (\(response.failureDetail ?? ""))" } ?? "HTTP \(response.statusCode)"
                     log("  readiness attempt \(attempt): \(method) \(url) -> \(outcome)")
-                    if response.failure == nil && response.statusCode > 0 && response.statusCode < 500 { return true }
+                    if response.failure == nil && response.statusCode > 0 && response.statusCode < 500 { return nil }
+                    reason = "\(method) \(url) -> \(outcome)"
                 }
             }
         }
-        return false
+        return reason
     }
 }

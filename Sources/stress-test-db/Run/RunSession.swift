@@ -28,8 +28,8 @@ final class RunSession {
         let log: (String) -> Void = { if base.verbose { console.err($0 + "\n") } }
         if base.readinessCheck {
             console.out("\nChecking server readiness before starting test...\n")
-            guard Readiness.check(base, log: log) else {
-                console.error("Server does not appear to be ready.")
+            if let reason = Readiness.check(base, log: log) {
+                console.error("Server does not appear to be ready: \(reason)")
                 console.err("  Nothing answered below 500 at \(base.baseURL) or \(base.requestURL). "
                     + "Start the server, check --api-base-url, or skip this check with --no-check.\n")
                 return nil

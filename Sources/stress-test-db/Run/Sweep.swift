@@ -21,30 +21,41 @@ struct Sweep {
         guard let session = RunSession(base, console: console, spool: false) else { return 1 }
         defer { session.outputs.close() }
         var saved = SavedFiles()
-        let steps = measureLevels(session, saved: &saved)
+        var broken: String?
+        let steps = measureLevels(session, saved: &saved, broken: &broken)
 
         if let timeSeries = session.outputs.timeSeries, let origin = timeSeries.originMicroseconds {
             let end = Double(wallClockMicroseconds() - origin) / 1e6
             _ = timeSeries.finish(at: end, gauges: TimeSeries.Gauges(target: nil, inFlight: 0, connectionsOpened: nil))
             if let failure = timeSeries.failure { saved.failures.append(failure) }
         }
-        let capacity = steps.filter(\.passed).max { $0.level < $1.level }
-        let text = SweepReport.table(steps, byRate: byRate) + SweepReport.verdict(capacity: capacity, steps: steps, levels: levels, byRate: byRate)
+        let capacity = broken == nil ? steps.filter(\.passed).max { $0.level < $1.level } : nil
+        // A level that could not run measured nothing: the sweep has no verdict, and fails.
+        let verdict = broken.map { "No verdict: \($0)" }
+            ?? SweepReport.verdict(capacity: capacity, steps: steps, levels: levels, byRate: byRate)
+        let text = SweepReport.table(steps, byRate: byRate) + verdict
         console.out(text + "\n")
         write(steps, capacity: capacity, consoleText: text, to: &saved)
         for line in saved.lines { console.out(line + "\n") }
-        return session.finish(saved, otherwise: 0)
+        return session.finish(saved, otherwise: broken == nil ? 0 : 1)
     }
 
-    /// The levels in order until one fails, then bisection; stops early on a signal or a runner that
-    /// cannot start. Each level's CSV row is appended as it ends.
-    private func measureLevels(_ session: RunSession, saved: inout SavedFiles) -> [SweepStep] {
+    /// The levels in order until one fails, then bisection; stops early on a signal or a level that
+    /// cannot run (`broken` says which and why). Each level's CSV row is appended as it ends.
+    private func measureLevels(_ session: RunSession, saved: inout SavedFiles, broken: inout String?) -> [SweepStep] {
         var steps: [SweepStep] = []
         func measure(_ level: Double) -> SweepStep? {
-            guard session.stoppedBySignal == nil else { return nil }
-            session.console.err(String(format: "sweep: %@ for %@ s ...\n", SweepReport.levelText(level, byRate: byRate),
-                                       JSONText.integerOrNumber(stepSeconds)))
-            guard let measured = session.measure(stepConfiguration(level), finishSeries: false) else { return nil }
+            guard session.stoppedBySignal == nil, broken == nil else { return nil }
+            let name = SweepReport.levelText(level, byRate: byRate)
+            session.console.err(String(format: "sweep: %@ for %@ s ...\n", name, JSONText.integerOrNumber(stepSeconds)))
+            guard let measured = session.measure(stepConfiguration(level), finishSeries: false) else {
+                if session.stoppedBySignal == nil { broken = "the level of \(name) could not run (see the error above)." }
+                return nil
+            }
+            if let failure = measured.runnerFailure, session.stoppedBySignal == nil {
+                broken = "the level of \(name) was stopped early: \(failure)"
+                return nil
+            }
             let step = SweepStep(level: level, summary: measured.summary, passed: passes(measured.summary))
             if let path = base.csvPath {
                 do { try CSVReport.appendRow(step.summary, to: path) } catch { saved.failures.append("writing --csv \(path) failed: \(error)") }

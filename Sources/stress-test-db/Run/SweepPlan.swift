@@ -8,11 +8,14 @@ enum SweepPlan {
             ValidationError("\(flag) \(text): \(why). Give a list like 10,20,50 or a doubling range like 10..400.")
         }
         let levels: [Double]
+        let bounds = whole ? Bounds.sweepVUs : Bounds.sweepRate
         if let range = text.range(of: "..") {
             guard let low = Double(text[..<range.lowerBound]), let high = Double(text[range.upperBound...]) else {
                 throw fail("the range's ends are not numbers")
             }
             guard low > 0, high >= low, high.isFinite else { throw fail("the range must go up from a positive start") }
+            try bounds.check(low, in: text)
+            try bounds.check(high, in: text)
             var list: [Double] = []
             var level = low
             while level <= high {
@@ -25,6 +28,7 @@ enum SweepPlan {
             guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { throw fail("every level must be a number") }
             levels = parts.map { $0! }
             guard levels.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw fail("every level must be positive") }
+            for level in levels { try bounds.check(level, in: text) }
             guard zip(levels, levels.dropFirst()).allSatisfy({ $0 < $1 }) else { throw fail("the levels must rise") }
         }
         if whole && !levels.allSatisfy({ $0 == $0.rounded() }) { throw fail("VUs are whole numbers") }

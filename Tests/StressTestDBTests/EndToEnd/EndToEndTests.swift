@@ -114,7 +114,9 @@ final class EndToEndTests: BinaryTestCase {
         let output = try stressTest(["--vus", "1", "--requests", "1", "--verbose"],
                                     environment: ["API_BASE_URL": "http://127.0.0.1:\(port)", "JWT_TOKEN": "x", "ASSISTANT_ID": "1"])
         XCTAssertEqual(output.status, 1)
-        XCTAssertTrue(output.stderr.contains("Error: Server does not appear to be ready."), output.stderr)
+        // The reason is the last probe's: the user sees why, not only that.
+        XCTAssertTrue(output.stderr.contains("Error: Server does not appear to be ready: GET http://127.0.0.1:\(port)/creator/assistant/1/chat/completions -> ConnectionRefused"),
+                      output.stderr)
         XCTAssertTrue(output.stderr.contains("readiness attempt 3: GET"), output.stderr)
         XCTAssertGreaterThan(Date().timeIntervalSince(started), 1.9, "three attempts, a second apart")
     }

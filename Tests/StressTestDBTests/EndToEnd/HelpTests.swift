@@ -36,12 +36,13 @@ final class HelpTests: BinaryTestCase {
 
     func testANegativeNumberIsTheFlagsValueSpaceOrEquals() throws {
         let cases: [([String], String)] = [
-            (["--timeout"], "--timeout must be a positive number"), (["--duration"], "--duration must be a positive number"),
-            (["--vus"], "--vus must be at least 1"), (["--requests"], "--requests must be at least 1"),
-            (["--rate"], "--rate must be a positive number"), (["--interval"], "--interval must be a positive number"),
-            (["--response-max-chars"], "--response-max-chars must be 0"), (["--turns"], "--turns must be at least 1"),
-            (["sweep", "--vus", "10,20", "--step-duration"], "--step-duration must be positive"),
-            (["sweep", "--vus", "10,20", "--refine"], "--refine must be 0 or more"),
+            (["--timeout"], "--timeout takes seconds above 0"), (["--duration"], "--duration takes seconds above 0"),
+            (["--vus"], "--vus takes a whole number of VUs at least 1"), (["--requests"], "--requests takes a whole number of requests at least 1"),
+            (["--rate"], "--rate takes requests/s at least 0.001"), (["--interval"], "--interval takes seconds at least 0.1"),
+            (["--response-max-chars"], "--response-max-chars takes a whole number of characters at least 0"),
+            (["--turns"], "--turns takes a whole number of turns at least 1"),
+            (["sweep", "--vus", "10,20", "--step-duration"], "--step-duration takes seconds above 0"),
+            (["sweep", "--vus", "10,20", "--refine"], "--refine takes a whole number of steps at least 0"),
         ]
         for (flag, message) in cases {
             for form in [flag + ["-1"], flag.dropLast() + [flag.last! + "=-1"]] {

@@ -117,7 +117,7 @@ final class OpenModelTests: BinaryTestCase {
         let environment = environment("http://127.0.0.1:\(closedPort())")
         for (arguments, says) in [(["--vus", "1", "--requests", "1", "--arrival", "poisson"], "needs --rate"),
                                   (["--vus", "1", "--requests", "1", "--seed", "3"], "--seed seeds"),
-                                  (["--rate", "0", "--requests", "5"], "--rate must be a positive number"),
+                                  (["--rate", "0", "--requests", "5"], "--rate takes requests/s at least 0.001"),
                                   (["--stages", "1s", "--no-check"], "--stages"),
                                   (["--requests", "5"], "Missing expected argument '--vus")] {
             let output = try stressTest(arguments, environment: environment)

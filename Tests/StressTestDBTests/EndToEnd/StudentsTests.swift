@@ -100,7 +100,7 @@ final class StudentsTests: BinaryTestCase {
         XCTAssertEqual(bad.status, 2, bad.all)
         let turns = try stressTest(["--vus", "1", "--requests", "1", "--turns", "4..2"], environment: [:])
         XCTAssertEqual(turns.status, 2, turns.all)
-        XCTAssertTrue(turns.stderr.contains("--turns must be"), turns.stderr)
+        XCTAssertTrue(turns.stderr.contains("--turns takes a whole number of turns"), turns.stderr)
     }
 
     func testConversationLengthsAreDrawnPerConversationAndReservedFromTheCount() throws {
