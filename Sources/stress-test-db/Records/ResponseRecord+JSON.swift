@@ -45,6 +45,7 @@ extension ResponseRecord {
     /// `2026-11-29T00:36:41.966904+00:00` in microseconds since the epoch (0 when unreadable).
     static func microseconds(_ text: String?) -> Int64 {
         guard let text else { return 0 }
+        if let microseconds = Timestamp.microseconds(text) { return microseconds }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         guard let seconds = formatter.date(from: text)?.timeIntervalSince1970, abs(seconds) < 1e11 else { return 0 }
