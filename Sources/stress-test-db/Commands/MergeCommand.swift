@@ -39,7 +39,7 @@ struct MergeCommand: ParsableCommand {
             console.error("\(error)")
             throw ExitCode(1)
         }
-        for warning in merge.warnings { console.error(warning) }
+        for warning in merge.warnings { console.err(warning + "\n") }
         console.out(merge.headline(summary) + ConsoleReport.results(summary) + ConsoleReport.afterBlock(summary))
         var saved = SavedFiles()
         if let output {

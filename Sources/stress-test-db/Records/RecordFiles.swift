@@ -42,7 +42,7 @@ enum RecordFiles {
     }
 
     static func quote(_ text: String) -> String {
-        let start = text.prefix(80).map { $0.isASCII && !$0.isNewline ? String($0) : "?" }.joined()
+        let start = text.prefix(80).map { $0.isNewline || $0 == "\t" ? " " : $0.isASCII ? String($0) : "?" }.joined()
         return text.count > 80 ? start + "…" : start
     }
 }

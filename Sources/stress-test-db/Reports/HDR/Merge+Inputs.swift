@@ -62,7 +62,7 @@ extension Merge {
         guard let count = parts.first?.shard.count else { return [] }
         let missing = Set(0..<count).subtracting(parts.map(\.shard.index)).sorted()
         guard !missing.isEmpty else { return [] }
-        return ["warning: shard\(missing.count == 1 ? "" : "s") \(missing.map { "\($0)/\(count)" }.joined(separator: ", ")) "
+        return ["Warning: shard\(missing.count == 1 ? "" : "s") \(missing.map { "\($0)/\(count)" }.joined(separator: ", ")) "
             + "missing: the merged results are those of \(parts.count) of \(count) shards."]
     }
 }

@@ -64,7 +64,7 @@ final class MergeInputsTests: XCTestCase {
         try assertRefused([("a.hlog", try Self.log(shard: "0/2", run: "abc")), ("b.hlog", try Self.log(shard: "1/2", run: "def"))],
                           "are logs of different runs")
         let merge = try Merge(paths: [try file("a.hlog", try Self.log(shard: "0/3")), try file("c.hlog", try Self.log(shard: "2/3"))])
-        XCTAssertEqual(merge.warnings, ["warning: shard 1/3 missing: the merged results are those of 2 of 3 shards."])
+        XCTAssertEqual(merge.warnings, ["Warning: shard 1/3 missing: the merged results are those of 2 of 3 shards."])
         XCTAssertEqual(try merge.summary().statistics.total, 40)
         let whole = try Merge(paths: [try file("a.hlog", try Self.log(shard: "0/2")), try file("b.hlog", try Self.log(shard: "1/2"))])
         XCTAssertEqual(whole.warnings, [])
