@@ -55,6 +55,7 @@ enum InputFile {
     static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0a || byte == 0x0d }
 
     private static func checkLineLengths(_ bytes: [UInt8], label: String) throws {
+        guard bytes.count > maximumLineBytes else { return }
         var start = 0, number = 1
         for index in bytes.indices where bytes[index] == 0x0a || index == bytes.count - 1 {
             if index - start + 1 > maximumLineBytes {

@@ -48,9 +48,9 @@ final class MutationTests: XCTestCase {
             + #""output_tokens": 6, "tokens_source": "usage", "start_lag_ms": 0.25, "turn": 1}"#
     }
 
-    static let records = (0..<24).map(recordLine)
+    static let records = (0..<12).map(recordLine)
     static let document = #"{"metadata": {"vus": 4}, "statistics": {}, "raw_results": [\#n"# + records.joined(separator: ",\n") + "\n]}\n"
-    static let series = (1...8).map { #"{"t": \#($0), "interval_s": 1, "requests": 9, "failed": \#($0 % 3), "rps": 9.5, "latency_ms": "#
+    static let series = (1...6).map { #"{"t": \#($0), "interval_s": 1, "requests": 9, "failed": \#($0 % 3), "rps": 9.5, "latency_ms": "#
         + #"{"p50": 21.5, "p95": 40, "p99": 41, "max": 42}, "ttft_ms": {"p50": 4, "p95": 6, "p99": 7}}"# }.joined(separator: "\n") + "\n"
 
     func testTenThousandDamagedFilesNeverCrashAndAreRefusedByName() throws {

@@ -37,7 +37,10 @@ struct Merge {
                         + "cannot be merged exactly with \(first.path)'s (\(first.layout.significantDigits) digits, unit \(first.layout.lowestDiscernibleValue)).")
                 }
                 first = first ?? (input.path, layout)
-                if merged == nil { merged = interval.histogram.histogram() } else { merged!.add(interval.histogram.histogram()) }
+                // Each interval's counts straight into one histogram (a histogram an interval costs its whole bucket array).
+                if merged == nil { merged = interval.histogram.histogram() } else {
+                    for (index, count) in interval.histogram.counts { merged!.record(layout.lowestValue(at: index), count: count) }
+                }
             }
         }
         return merged
