@@ -95,6 +95,12 @@ public enum HdrCodec {
         guard let layout = HdrLayout(lowestDiscernibleValue: readUInt64(payload, 16), significantDigits: Int(readUInt32(payload, 12))) else {
             throw DecodeError(description: "the histogram's header holds impossible settings")
         }
+        let highestTrackableValue = readUInt64(payload, 24)
+        // HdrHistogram's own bounds: a histogram it cannot make is a damaged one.
+        guard highestTrackableValue / 2 >= layout.lowestDiscernibleValue else {
+            throw DecodeError(description: "the histogram's highest trackable value is below twice its lowest")
+        }
+        let lastIndex = layout.index(of: highestTrackableValue) + layout.subBucketHalfCount
         guard countsLength <= payload.count - headerSize else { throw DecodeError(description: "the counts are cut short") }
         var counts: [(index: Int, count: UInt64)] = []
         var position = headerSize
@@ -103,13 +109,15 @@ public enum HdrCodec {
         while position < end {
             let value = try readZigZag(payload, &position, end: end)
             if value < 0 {
+                guard value > -Int64(lastIndex) - 1 else { throw DecodeError(description: "a run of zeros goes past the last bucket") }
                 index += Int(-value)
             } else {
                 if value > 0 { counts.append((index, UInt64(value))) }
                 index += 1
             }
+            guard index <= lastIndex + 1 else { throw DecodeError(description: "a count lies past the highest trackable value") }
         }
-        return Decoded(layout: layout, highestTrackableValue: readUInt64(payload, 24), counts: counts)
+        return Decoded(layout: layout, highestTrackableValue: highestTrackableValue, counts: counts)
     }
 
     // MARK: bytes

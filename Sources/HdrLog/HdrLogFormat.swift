@@ -51,7 +51,10 @@ public enum HdrLogFormat {
         var log = Log()
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
             let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.hasPrefix(commentPrefix) && line.hasSuffix("]") {
+            if line.hasPrefix(commentPrefix) {
+                guard line.hasSuffix("]") else {
+                    throw ParseError(description: "line \(number + 1), the stress-test-db line, is cut short")
+                }
                 log.metadata = line.dropFirst(commentPrefix.count).dropLast().split(separator: " ").compactMap { pair in
                     guard let equals = pair.firstIndex(of: "=") else { return nil }
                     return (String(pair[..<equals]), unescape(String(pair[pair.index(after: equals)...])))
@@ -66,7 +69,7 @@ public enum HdrLogFormat {
             var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             var tag: String?
             if fields.first?.hasPrefix("Tag=") == true { tag = String(fields.removeFirst().dropFirst(4)) }
-            guard fields.count == 4, let start = Double(fields[0]), let length = Double(fields[1]) else {
+            guard fields.count == 4, let start = Double(fields[0]), let length = Double(fields[1]), start.isFinite, length.isFinite else {
                 throw ParseError(description: "line \(number + 1) is not an interval line (Tag=,start,length,max,histogram)")
             }
             do {

@@ -12,7 +12,7 @@ struct CompareCommand: ParsableCommand {
             Example:
               stress-test-db compare with-db.json without-db.json --json
 
-            Exit status: 0; 1 when a file cannot be read or has no raw_results.
+            Exit status: 0; 1 when a file cannot be read, is damaged (cut short, not JSON, a latency that cannot be) or has no records in raw_results; the error names the file and the record.
             """
     )
 

@@ -7,13 +7,13 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Merge HdrHistogram logs (--hdr of each --shard, or another tool's) into one run's results.",
         discussion: """
-            Counts add exactly; percentiles come from the merged histogram (3 significant digits); mean, stdev, min and max are exact from each shard's totals. Every shard must have ended: a log whose run was cut short has no totals and is refused.
+            Counts add exactly; percentiles come from the merged histogram (3 significant digits); mean, stdev, min and max are exact from each shard's totals. Every shard must have ended: a log whose run was cut short has no totals and is refused. The logs must be of one run and one shard set (one N, each shard once); a missing shard is a warning, the merge is of the shards given.
 
             Example:
               stress-test-db merge shard-0.hlog shard-1.hlog shard-2.hlog \\
                   --csv results.csv --output merged.json
 
-            Exit status: 0; 1 when a log cannot be read or merged, an output cannot be written, or more than 5% of the requests failed (as a run's exit).
+            Exit status: 0; 1 when a log cannot be read or merged (damaged, cut short, of another run or shard set), an output cannot be written, or more than 5% of the requests failed (as a run's exit).
             """
     )
 
@@ -39,6 +39,7 @@ struct MergeCommand: ParsableCommand {
             console.error("\(error)")
             throw ExitCode(1)
         }
+        for warning in merge.warnings { console.err(warning + "\n") }
         console.out(merge.headline(summary) + ConsoleReport.results(summary) + ConsoleReport.afterBlock(summary))
         var saved = SavedFiles()
         if let output {

@@ -12,7 +12,7 @@ struct ReportCommand: ParsableCommand {
             Example:
               stress-test-db report --responses r.jsonl --timeseries t.jsonl -o r.html
 
-            Exit status: 0 when the report was written; 1 when a file cannot be read or written.
+            Exit status: 0 when the report was written; 1 when a file cannot be read or written, or is damaged (the error names the file and the line; the report is then left as it was).
             """
     )
 

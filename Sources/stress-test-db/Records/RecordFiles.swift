@@ -2,40 +2,47 @@ import Foundation
 
 /// Records read back from the files a run wrote, ours or the Python tool's (the first eight record
 /// keys are the same): `--responses`' JSON Lines and an `--output` document's `raw_results`. Used by
-/// `report` and `compare`; every problem is one `FileError` naming the file.
+/// `report` and `compare`; every problem is one `FileError` naming the file (and the line or record).
 enum RecordFiles {
     /// Each record of a JSON Lines file, in order.
     static func forEachJSONLine(_ path: String, flag: String, _ body: (ResponseRecord) throws -> Void) throws {
-        for line in try lines(path, flag: flag) { try body(ResponseRecord(json: try object(line, from: path), source: path)) }
-    }
-
-    /// Each record of an `--output` document.
-    static func forEachRawResult(_ path: String, flag: String, _ body: (ResponseRecord) throws -> Void) throws {
-        let document = try object(try text(path, flag: flag), from: path)
-        guard let raw = document["raw_results"] as? [[String: Any]] else {
-            throw FileError("\(flag) \(path) has no raw_results array: is it a stress-test-db or Python tool --output file?")
-        }
-        for entry in raw { try body(ResponseRecord(json: entry, source: path)) }
-    }
-
-    static func text(_ path: String, flag: String) throws -> String {
-        do {
-            guard let text = try FileOutput.readText(path) else { throw FileError("\(flag) \(path) does not exist.") }
-            return text
-        } catch let error as FileError { throw error } catch {
-            throw FileError("cannot read \(flag) \(path): \(error).")
+        let label = "\(flag) \(path)"
+        for (number, line) in InputFile.lines(try InputFile.text(path, label: label)) {
+            let where_ = "\(label) line \(number)"
+            try body(try ResponseRecord(json: try object(String(line), from: where_), source: where_))
         }
     }
 
-    /// The non-blank lines of a file.
-    static func lines(_ path: String, flag: String) throws -> [String] {
-        try text(path, flag: flag).split(separator: "\n").map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    /// Each record of an `--output` document; `requireRecords`: an empty `raw_results` is an error.
+    static func forEachRawResult(_ path: String, flag: String, requireRecords: Bool = false,
+                                 _ body: (ResponseRecord) throws -> Void) throws {
+        let label = "\(flag) \(path)"
+        let document = try object(try InputFile.text(path, label: label, lineLimit: false), from: label)
+        guard let raw = document["raw_results"] as? [Any] else {
+            throw FileError("\(label) has no raw_results array: is it a stress-test-db or Python tool --output file?")
+        }
+        if requireRecords && raw.isEmpty {
+            throw FileError("\(label) has no records in raw_results (a merge's --output has none): nothing to compare.")
+        }
+        for (index, entry) in raw.enumerated() {
+            let where_ = "\(label) raw_results[\(index)]"
+            guard let entry = entry as? [String: Any] else { throw FileError("\(where_) is not a JSON object.") }
+            try body(try ResponseRecord(json: entry, source: where_))
+        }
     }
 
-    static func object(_ text: String, from path: String) throws -> [String: Any] {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
-            throw FileError("\(path): not a JSON object: \(text.prefix(80))")
+    /// A JSON object, or an error that names `source` and quotes the start of the text.
+    static func object(_ text: String, from source: String) throws -> [String: Any] {
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
+            throw FileError("\(source) is not JSON (cut short or damaged?): \(quote(text))")
         }
+        guard let object = parsed as? [String: Any] else { throw FileError("\(source) is JSON but not an object: \(quote(text))") }
         return object
+    }
+
+    static func quote(_ text: String) -> String {
+        let start = text.prefix(80).map { $0.isNewline || $0 == "\t" ? " " : $0.isASCII ? String($0) : "?" }.joined()
+        return text.count > 80 ? start + "…" : start
     }
 }

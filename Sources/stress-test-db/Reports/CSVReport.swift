@@ -18,7 +18,8 @@ enum CSVReport {
         try FileOutput.write(path, contents: append(summary, existing: try FileOutput.read(path)), append: true)
     }
 
-    /// `Timeout(12); 500(3)`: failure kinds and non-2xx statuses, first seen first.
+    /// `Timeout(12); 500(3)`: failure kinds and non-2xx statuses, first seen first (the row adds
+    /// `Interrupted(after 0.17 s)` for a run stopped by a signal; `total_time` is its wall time).
     static func errorColumn(_ statistics: Statistics) -> String {
         statistics.problems.entries.map { "\($0.key)(\($0.count))" }.joined(separator: "; ")
     }
@@ -32,7 +33,8 @@ enum CSVReport {
             // 0 VUs: a merge that took in another tool's log, which does not say.
             totalRequests, run.virtualUsers > 0 ? String(run.virtualUsers) : "", String(Int(run.timeoutSeconds)),
             String(format: "%.2f", summary.wallSeconds), String(format: "%.2f", summary.statistics.successPercent),
-            errorColumn(summary.statistics),
+            errorColumn(summary.statistics) + (summary.interrupted
+                ? (summary.statistics.problems.entries.isEmpty ? "" : "; ") + String(format: "Interrupted(after %.2f s)", summary.wallSeconds) : ""),
         ]
     }
 

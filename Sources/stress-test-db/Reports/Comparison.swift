@@ -13,7 +13,7 @@ struct CompareRun {
     init(path: String) throws {
         self.path = path
         var first = Int64.max, last = Int64.min
-        try RecordFiles.forEachRawResult(path, flag: "compare") { record in
+        try RecordFiles.forEachRawResult(path, flag: "compare", requireRecords: true) { record in
             statistics.add(record)
             first = min(first, record.completedAtMicroseconds - Int64(record.latencyMilliseconds * 1000))
             last = max(last, record.completedAtMicroseconds)

@@ -37,12 +37,17 @@ enum JSONReport {
                 ("timeout", .wholeOrNumber(run.timeoutSeconds)),
             ] + (run.shard.map { [("shard", JSONValue.string($0))] } ?? [])
               + [("loops", .optional(run.loops))] + (run.think.map { [("think", JSONValue.string($0))] } ?? [])
-              + (run.httpVersion.map { [("http_version", JSONValue.string($0))] } ?? []))),
+              + (run.httpVersion.map { [("http_version", JSONValue.string($0))] } ?? []) + interrupted(summary))),
             ("statistics", statistics(summary)),
             ("raw_results", .array([])),
         ])
         // The document with an empty array ends `"raw_results": []\n}`: keep it up to the `[`.
         return String(document.pretty.dropLast(3))
+    }
+
+    /// A run stopped by a signal: `interrupted: true` and the seconds it ran (`duration` stays the limit asked for).
+    static func interrupted(_ summary: RunSummary) -> [(String, JSONValue)] {
+        summary.interrupted ? [("interrupted", .bool(true)), ("wall_seconds", .number((summary.wallSeconds * 1000).rounded() / 1000))] : []
     }
 
     /// The `statistics` object of a run (also each step of a sweep).

@@ -42,11 +42,12 @@ final class RawResultsSpool {
         if let failure { throw FileError(failure) }
     }
 
-    /// The whole document into `path`: head, the spooled records, tail.
+    /// The whole document into `path` (whole at every moment: see `FileOutput.replace`): head, the spooled records, tail.
     func writeDocument(_ summary: RunSummary, to path: String, writtenAtMicroseconds: Int64 = wallClockMicroseconds()) throws {
-        let out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard out >= 0 else { throw FileError(String(cString: strerror(errno))) }
-        defer { close(out) }
+        try FileOutput.replace(path) { out in try copy(summary, into: out, writtenAtMicroseconds: writtenAtMicroseconds) }
+    }
+
+    private func copy(_ summary: RunSummary, into out: Int32, writtenAtMicroseconds: Int64) throws {
         try FileOutput.writeAll(out, Array(JSONReport.head(summary, writtenAtMicroseconds: writtenAtMicroseconds).utf8))
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw FileError(String(cString: strerror(errno))) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)

@@ -98,8 +98,7 @@ final class HdrLogOutput {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
                 line.hasPrefix(HdrLogFormat.commentPrefix) ? Substring(HdrLogFormat.commentLine(totals.pairs)) : line
             }
-            try FileOutput.write(path + ".tmp", contents: lines.joined(separator: "\n"), append: false)
-            guard rename(path + ".tmp", path) == 0 else { throw FileError(String(cString: strerror(errno))) }
+            try FileOutput.write(path, contents: lines.joined(separator: "\n"), append: false)
         } catch {
             failure = "writing --hdr \(path) failed: \(error)"
         }

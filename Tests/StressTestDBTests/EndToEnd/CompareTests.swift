@@ -75,4 +75,17 @@ final class CompareTests: BinaryTestCase {
         XCTAssertEqual(noModel.status, 1)
         XCTAssertTrue(noModel.stdout.contains("400: 3 (100.0%)"), noModel.stdout)
     }
+
+    /// Issue 26: a latency of 1e308 crashed `compare` (signal 4); a negative one went into the table.
+    func testImpossibleLatenciesAreRefusedByName() throws {
+        try write("a.json", latencies: [50, 60, 70])
+        try write("huge.json", latencies: [50, 1e308, 70])
+        try write("negative.json", latencies: [50, -60, 70])
+        for (name, value) in [("huge.json", "1e+308"), ("negative.json", "-60")] {
+            let output = try runProcess(binary("stress-test-db"), ["compare", "a.json", name], directory: folder)
+            XCTAssertEqual(output.status, 1, output.all)
+            XCTAssertTrue(output.stderr.contains("compare \(name) raw_results[1]: latency_ms is \(value)"), output.stderr)
+            XCTAssertEqual(output.stdout, "", "no table")
+        }
+    }
 }

@@ -145,4 +145,30 @@ final class DistributedTests: BinaryTestCase {
         XCTAssertTrue(foreign.stdout.contains("Requests:     2008 total"), foreign.stdout)
         XCTAssertEqual(lines("f.csv").last?.split(separator: ",", omittingEmptySubsequences: false)[5], "", "vus unknown")
     }
+
+    /// Issue 26: totals of nan crashed `merge`; -5, shard 5/2, two 0/1 logs of two runs, an empty or
+    /// cut log were merged without a word. Each is now refused by name, exit 1, no --output written.
+    func testMergeRefusesLogsThatAreNotWholeLogsOfOneRun() throws {
+        func log(_ name: String, _ text: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: path(name))) }
+        try log("a.hlog", try MergeInputsTests.log(shard: "0/2"))
+        try log("nan.hlog", try MergeInputsTests.log(shard: "1/2", [("latency", "nan:200:5:15:10:50")]))
+        try log("minus.hlog", try MergeInputsTests.log(shard: "1/2", [("requests", "-5")]))
+        try log("five.hlog", try MergeInputsTests.log(shard: "5/2"))
+        try log("one.hlog", try MergeInputsTests.log(shard: "0/1", run: "aaa"))
+        try log("other.hlog", try MergeInputsTests.log(shard: "0/1", run: "bbb"))
+        try log("empty.hlog", "")
+        try log("cut.hlog", String(try MergeInputsTests.log(shard: "1/2").dropLast(12)))
+        let cases = [(["a.hlog", "nan.hlog"], "nan.hlog: latency=nan"), (["a.hlog", "minus.hlog"], "minus.hlog: requests=-5 is not a count"),
+                     (["five.hlog"], "five.hlog: shard 5/2 is not I/N"), (["one.hlog", "other.hlog"], "shard 0/1 is given twice"),
+                     (["empty.hlog"], "empty.hlog is empty"), (["a.hlog", "cut.hlog"], "cut.hlog is not an HdrHistogram log")]
+        for (logs, expected) in cases {
+            let output = try merge(logs + ["--output", "m.json"])
+            XCTAssertEqual(output.status, 1, output.all)
+            XCTAssertTrue(output.stderr.contains(expected), "\(logs): \(output.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path("m.json")))
+        }
+        let missing = try merge(["a.hlog", "--output", "m.json"])
+        XCTAssertEqual(missing.status, 0, missing.all)
+        XCTAssertTrue(missing.stderr.contains("Warning: shard 1/2 missing"), missing.stderr)
+    }
 }

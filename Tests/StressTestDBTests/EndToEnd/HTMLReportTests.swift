@@ -58,4 +58,21 @@ final class HTMLReportTests: BinaryTestCase {
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("--responses nope.jsonl does not exist"), missing.stderr)
     }
+
+    /// Issue 26: a damaged input is an error naming it, and the report already there is left as it was.
+    func testADamagedInputLeavesTheReportAlone() throws {
+        try Data("old report".utf8).write(to: URL(fileURLWithPath: path("r.html")))
+        let good = #"{"status_code": 200, "latency_ms": 12.5, "success": true}"#
+        try Data((good + "\n" + #"{"status_code": 200, "latency_ms": -3, "success": true}"# + "\n").utf8)
+            .write(to: URL(fileURLWithPath: path("r.jsonl")))
+        try Data([0, 1, 2, 255]).write(to: URL(fileURLWithPath: path("t.jsonl")))
+        for (arguments, expected) in [(["--responses", "r.jsonl"], "--responses r.jsonl line 2: latency_ms is -3"),
+                                      (["--timeseries", "t.jsonl"], "--timeseries t.jsonl is not a text file"),
+                                      (["--output", "."], "--output . is a folder")] {
+            let output = try runProcess(binary("stress-test-db"), ["report"] + arguments + ["-o", "r.html"], directory: folder)
+            XCTAssertEqual(output.status, 1, output.all)
+            XCTAssertTrue(output.stderr.contains(expected), output.stderr)
+            XCTAssertEqual(try String(contentsOfFile: path("r.html"), encoding: .utf8), "old report")
+        }
+    }
 }

@@ -26,15 +26,25 @@ final class MetricsTests: BinaryTestCase {
     }
 
     /// Waits until the run has written `name` (its results are out; the listener lingers).
-    func waitForFile(_ name: String) {
+    /// Waits for the run's end, which the `--output` document marks: it is written once, after the
+    /// last record, and renamed into place whole (a reader never sees part of it). Until then, nothing
+    /// at that path parses; the totals of the first document that does are the run's.
+    @discardableResult
+    func waitForRunEnd(_ name: String) -> (requests: Int, p95: Double)? {
         let deadline = Date().addingTimeInterval(120)
-        while !FileManager.default.fileExists(atPath: path(name)) && Date() < deadline { usleep(100_000) }
+        while Date() < deadline {
+            if let totals = try? total(name) { return totals }
+            usleep(100_000)
+        }
+        XCTFail("the run did not end: no whole \(name) within 120 s")
+        return nil
     }
 
     func total(_ output: String) throws -> (requests: Int, p95: Double) {
-        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path(output)))) as! [String: Any]
-        let statistics = document["statistics"] as! [String: Any]
-        return (statistics["total_requests"] as! Int, ((statistics["latency_ms"] as! [String: Any])["p95"] as! Double) / 1000)
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path(output)))) as? [String: Any]
+        guard let statistics = document?["statistics"] as? [String: Any], let requests = statistics["total_requests"] as? Int,
+              let p95 = (statistics["latency_ms"] as? [String: Any])?["p95"] as? Double else { throw CocoaError(.fileReadCorruptFile) }
+        return (requests, p95 / 1000)
     }
 
     func testMetricsParseWithTheReferenceParserAndEqualTheRunsTotals() throws {
@@ -44,7 +54,7 @@ final class MetricsTests: BinaryTestCase {
         let output = try stressTest(
             ["--vus", "20", "--duration", "3", "--stream", "--think", "20ms..60ms", "--metrics", "127.0.0.1:\(port)",
              "--metrics-linger", "30", "--output", "o.json"], environment: environment(server.baseURL)) { process in
-            self.waitForFile("o.json")
+            self.waitForRunEnd("o.json")
             text = self.get("http://127.0.0.1:\(port)/metrics").body
             series = self.get("http://127.0.0.1:\(port)/series").body
             kill(process.processIdentifier, SIGINT)  // ends the linger
@@ -139,8 +149,7 @@ final class MetricsTests: BinaryTestCase {
         var run = (requests: 0, p95: 0.0)
         let output = try stressTest(["--vus", "10", "--duration", "4", "--stream", "--metrics", "127.0.0.1:\(target)", "--metrics-linger", "60",
                                      "--output", "o.json"], environment: environment(server.baseURL)) { process in
-            self.waitForFile("o.json")
-            run = (try? self.total("o.json")) ?? (0, 0)
+            run = self.waitForRunEnd("o.json") ?? (0, 0)
             // Scrapes after the run's end see its final counters.
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline {

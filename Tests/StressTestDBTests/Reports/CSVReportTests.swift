@@ -36,4 +36,11 @@ final class CSVReportTests: XCTestCase {
                        "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n")
     }
 
+
+    /// Issue 26: a run stopped by a signal says so, with how long it ran (`total_time` is that wall time).
+    func testAnInterruptedRunsRowSaysSo() {
+        let summary = ReportFixtures.summary([record(latency: 1)], configuration: ReportFixtures.configuration(requests: nil, duration: 6),
+                                             interrupted: true)
+        XCTAssertEqual(CSVReport.row(summary, index: 1)[4...], ["duration:6", "5", "120", "0.34", "100.00", "Interrupted(after 0.34 s)"])
+    }
 }

@@ -69,4 +69,16 @@ final class JSONReportTests: XCTestCase {
         XCTAssertTrue(text.contains("\"raw_results\": [\n    {\n      \"status_code\": 200,"))
     }
 
+
+    /// Issue 26: an interrupted run's metadata says so and how long it ran; `duration` stays the limit asked for.
+    func testAnInterruptedRunsMetadata() throws {
+        let configuration = ReportFixtures.configuration(requests: nil, duration: 6)
+        let document = JSONReport.document(ReportFixtures.summary([record(latency: 1)], configuration: configuration, interrupted: true), records: [])
+        let metadata = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any])?["metadata"] as? [String: Any])
+        XCTAssertEqual(metadata["duration"] as? Double, 6)
+        XCTAssertEqual(metadata["interrupted"] as? Bool, true)
+        XCTAssertEqual(metadata["wall_seconds"] as? Double, 0.345)
+        let whole = JSONReport.document(ReportFixtures.summary([record(latency: 1)], configuration: configuration), records: [])
+        XCTAssertFalse(whole.contains("interrupted"), "a run that ended has no such keys")
+    }
 }

@@ -16,25 +16,12 @@ struct Merge {
     }
 
     let inputs: [Input]
+    /// What the merge could not check or had to leave out (a missing shard), for stderr.
+    let warnings: [String]
 
     init(paths: [String]) throws {
-        var inputs: [Input] = []
-        for path in paths {
-            let text: String?
-            do { text = try FileOutput.readText(path) } catch { throw FileError("cannot read \(path): \(error).") }
-            guard let text else { throw FileError("\(path) does not exist.") }
-            let log: HdrLogFormat.Log
-            do { log = try HdrLogFormat.parse(text) } catch { throw FileError("\(path) is not an HdrHistogram log: \(error).") }
-            do {
-                inputs.append(Input(path: path, log: log, totals: try ShardTotals(log.metadata, source: path)))
-            } catch {
-                throw FileError("\(error)")
-            }
-        }
-        let shards = inputs.compactMap { $0.totals.map { ($0.shard, $0) } }
-        if let duplicate = Dictionary(grouping: shards, by: \.0).first(where: { $0.value.count > 1 && $0.key != "0/1" }) {
-            throw FileError("shard \(duplicate.key) is given twice: each shard's log once.")
-        }
+        let inputs = try paths.map(Self.read)
+        warnings = try Self.checkShards(inputs)
         self.inputs = inputs
     }
 
@@ -50,7 +37,10 @@ struct Merge {
                         + "cannot be merged exactly with \(first.path)'s (\(first.layout.significantDigits) digits, unit \(first.layout.lowestDiscernibleValue)).")
                 }
                 first = first ?? (input.path, layout)
-                if merged == nil { merged = interval.histogram.histogram() } else { merged!.add(interval.histogram.histogram()) }
+                // Each interval's counts straight into one histogram (a histogram an interval costs its whole bucket array).
+                if merged == nil { merged = interval.histogram.histogram() } else {
+                    for (index, count) in interval.histogram.counts { merged!.record(layout.lowestValue(at: index), count: count) }
+                }
             }
         }
         return merged

@@ -5,6 +5,8 @@ import Foundation
 /// stdev, min and max are exact), the run's settings and its wall time.
 struct ShardTotals {
     var shard = "0/1"
+    /// The run's settings that every shard shares, as a digest (`run=` on the line): logs of one run agree.
+    var run: String?
     var vus = 0
     var requests = 0
     var successful = 0
@@ -31,6 +33,7 @@ struct ShardTotals {
     init(_ summary: RunSummary) {
         let run = summary.run, statistics = summary.statistics
         shard = run.shard ?? "0/1"
+        self.run = Self.runID(run)
         vus = run.virtualUsers
         requests = statistics.total
         successful = statistics.successful
@@ -59,7 +62,7 @@ struct ShardTotals {
 
     var pairs: [(String, String)] {
         var pairs: [(String, String)] = [
-            ("shard", shard), ("vus", String(vus)), ("requests", String(requests)), ("successful", String(successful)),
+            ("shard", shard)] + (run.map { [("run", $0)] } ?? []) + [("vus", String(vus)), ("requests", String(requests)), ("successful", String(successful)),
             ("seconds", "\(seconds)"), ("started_us", String(startedAtMicroseconds)), ("api_url", apiURL),
             ("assistant_id", assistantID), ("timeout", "\(timeoutSeconds)"),
             ("status", Self.list(statusCodes)), ("errors", Self.list(errors)), ("problems", Self.list(problems)),
@@ -75,39 +78,6 @@ struct ShardTotals {
         return pairs
     }
 
-    /// From a log's `#[stress-test-db ...]` pairs; nil for a log without them (another tool's).
-    init?(_ metadata: [(key: String, value: String)], source: String) throws {
-        guard !metadata.isEmpty else { return nil }
-        let values = Dictionary(metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
-        func required<T>(_ key: String, _ parse: (String) -> T?) throws -> T {
-            guard let text = values[key], let value = parse(text) else {
-                throw FileError("\(source): the stress-test-db line has no readable \(key); was the run cut short before it ended?")
-            }
-            return value
-        }
-        shard = values["shard"] ?? "0/1"
-        vus = try required("vus", { Int($0) })
-        requests = try required("requests", { Int($0) })
-        successful = try required("successful", { Int($0) })
-        seconds = try required("seconds", { Double($0) })
-        startedAtMicroseconds = Int64(values["started_us"] ?? "") ?? 0
-        apiURL = values["api_url"] ?? ""
-        assistantID = values["assistant_id"] ?? ""
-        timeoutSeconds = Double(values["timeout"] ?? "") ?? 120
-        requestLimit = values["request_limit"].flatMap { Int($0) }
-        durationSeconds = values["duration"].flatMap { Double($0) }
-        statusCodes = Self.parseList(values["status"])
-        errors = Self.parseList(values["errors"])
-        problems = Self.parseList(values["problems"])
-        models = Self.parseList(values["models"])
-        latency = try required("latency", Self.moments)
-        ttft = values["ttft"].flatMap(Self.moments)
-        outputTokens = values["output_tokens"].flatMap { Int($0) }
-        service = values["service"].flatMap(Self.moments)
-        offeredRate = values["offered_rate"].flatMap { Double($0) }
-        achievedRate = values["achieved_rate"].flatMap { Double($0) }
-    }
-
     // MARK: text forms
 
     static let keyCharacters = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))
@@ -118,25 +88,10 @@ struct ShardTotals {
             .joined(separator: ",")
     }
 
-    static func parseList(_ text: String?) -> [(key: String, count: Int)] {
-        (text ?? "").split(separator: ",").compactMap { entry in
-            guard let colon = entry.lastIndex(of: ":"), let count = Int(entry[entry.index(after: colon)...]) else { return nil }
-            return (String(entry[..<colon]).removingPercentEncoding ?? String(entry[..<colon]), count)
-        }
-    }
-
     /// `count:sum:min:max:mean:squaredDeviations`, each number in Swift's shortest exact form.
     static func text(_ moments: Moments) -> String {
         guard moments.count > 0 else { return "0" }
         return [Double(moments.count), moments.sum, moments.min, moments.max, moments.mean, moments.squaredDeviations]
             .map { "\($0)" }.joined(separator: ":")
-    }
-
-    static func moments(_ text: String) -> Moments? {
-        if text == "0" { return Moments() }
-        let numbers = text.split(separator: ":").compactMap { Double($0) }
-        guard numbers.count == 6 else { return nil }
-        return Moments(count: Int(numbers[0]), sum: numbers[1], min: numbers[2], max: numbers[3], mean: numbers[4],
-                       squaredDeviations: numbers[5])
     }
 }
