@@ -86,7 +86,7 @@ extension Configuration {
         seed = load.seed
         if let path = load.prompts {
             let text: String?
-            do { text = try readFile(path) } catch { throw ConfigurationError("cannot read --prompts \(path): \(error).") }
+            do { text = try readFile(path) } catch { throw ConfigurationError("--prompts: \(error).") }
             guard let text else { throw ConfigurationError("--prompts \(path) does not exist. Give a file of prompts, one a line.") }
             prompts = try PromptFile.parse(text, path: path)
         }
@@ -121,7 +121,7 @@ extension Configuration {
             if let path = envFile {
                 let text: String?
                 do { text = try readFile(path) } catch {
-                    throw ConfigurationError("cannot read --env-file \(path): \(error). Check the path and its permissions.")
+                    throw ConfigurationError("--env-file: \(error). Check the path and its permissions.")
                 }
                 guard let text else {
                     throw ConfigurationError("--env-file \(path) does not exist. Give the path of an existing .env file.")

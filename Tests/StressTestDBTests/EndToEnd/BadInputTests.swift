@@ -74,7 +74,7 @@ final class BadInputTests: XCTestCase {
             Case(arguments: Self.load + ["--api-base-url", ""], status: 1, says: "is not an http(s) URL"),
             Case(arguments: Self.load + ["--api-base-url", "http://bad host:1"], status: 1, says: "is not an http(s) URL"),
             Case(arguments: Self.load + ["--env-file", "missing.env"], status: 1, says: "--env-file missing.env does not exist"),
-            Case(arguments: Self.load + ["--env-file", "adir"], status: 1, says: "cannot read --env-file adir"),
+            Case(arguments: Self.load + ["--env-file", "adir"], status: 1, says: "--env-file: adir is a folder"),
             Case(arguments: Self.load + ["--env-file", "junk.env"], environment: [:], status: 1, says: "junk.env is not a text file"),
             Case(arguments: Self.load + ["--endpoint-path", "/a/{assistant_id"], status: 1, says: "has a character a URL cannot carry"),
             Case(arguments: Self.load + ["--endpoint-path", "/a/{x}/{assistant_id}"], status: 1, says: "only {assistant_id} is filled in"),
