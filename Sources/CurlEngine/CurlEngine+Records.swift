@@ -18,7 +18,7 @@ extension CurlEngine.EventLoop {
             // 0 when no status line arrived; the status that did when the body then failed.
             statusCode: handle.long(CURLINFO_RESPONSE_CODE),
             failure: failure,
-            failureDetail: delivered ? nil : handle.takeErrorMessage(code: code),
+            failureDetail: delivered ? nil : failureDetail(handle, code: code),
             contentType: delivered ? handle.string(CURLINFO_CONTENT_TYPE) : nil,
             // The VU's buffer itself, moved into the record; a spare one takes its place (see `reclaim`).
             body: delivered ? user.response.takeBytes(replacingWith: spareBodies.popLast() ?? []) : [],
@@ -32,6 +32,12 @@ extension CurlEngine.EventLoop {
         let conversation = engine.configuration.conversations == nil ? nil : user.conversation
         return engine.recordBuilder.record(request(user), facts, stream: user.response.sse, conversation: conversation,
                                            chatIDHeader: user.headers?.chatID, endedAt: end)
+    }
+
+    /// libcurl's message for a failure, or, where it wrote none, what happened (`HTTP2EarlyAnswer`).
+    private func failureDetail(_ handle: EasyHandle, code: CURLcode) -> String {
+        LibcurlFeatures.current.failureDetail(code: code, libcurlMessage: handle.takeLibcurlMessage(),
+                                              bodyUnsent: handle.offset(CURLINFO_SIZE_UPLOAD_T) == 0)
     }
 
     /// Past the stop grace: a request still in flight is recorded as aborted, not dropped.

@@ -106,7 +106,12 @@ final class EasyHandle {
 
     /// The message for the last failed transfer, then clears it for the next one.
     func takeErrorMessage(code: CURLcode) -> String {
-        let message = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        takeLibcurlMessage() ?? String(cString: curl_easy_strerror(code))
+    }
+
+    /// libcurl's own message for the last failure (CURLOPT_ERRORBUFFER), nil when it wrote none; emptied.
+    func takeLibcurlMessage() -> String? {
+        let message = errorBuffer[0] != 0 ? String(cString: errorBuffer) : nil
         errorBuffer[0] = 0
         return message
     }

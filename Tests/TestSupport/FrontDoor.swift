@@ -3,7 +3,8 @@ import Foundation
 /// LAMB's front door, as deployed: Debian's nginx as a reverse proxy in front of a target (lamb-sim),
 /// speaking TLS with HTTP/2 by ALPN (and HTTP/1.1 to clients that ask for it), HTTP/2 with prior
 /// knowledge (h2c) on a second port, and plain HTTP/1.1 on a third, with a certificate the test makes
-/// (openssl) for 127.0.0.1. All on free loopback ports; stopped when released.
+/// (openssl) for 127.0.0.1. All on free loopback ports; stopped when released. Under `/early/` nginx
+/// answers by itself, without reading the request body (a stream closed before the body is sent).
 public final class FrontDoor {
     public let folder: URL
     public let tlsPort: Int, h2cPort: Int, plainPort: Int
@@ -34,6 +35,7 @@ public final class FrontDoor {
         let location = """
             location / { proxy_pass http://lamb; proxy_http_version 1.1; proxy_set_header Connection "";
               proxy_buffering off; proxy_read_timeout 300s; }
+            location /early/ { default_type application/json; return 200 '{"answered":"before the body"}'; }
             """
         let path = folder.path
         let conf = """
