@@ -70,6 +70,8 @@ public struct LibcurlFeatures: Sendable, Equatable {
             "  --http2 over https (ALPN): " + say(http2OverTLS, "runs"),
             "  --http2 over http (h2c, prior knowledge): " + say(priorKnowledge, "runs"),
             "  TLS handshake counts (--verbose): " + say(handshakeCounts, "counted"),
+            "  HTTP/2 answer before the request body: " + (failsEarlyHTTP2Answers
+                ? "the request fails, said in error_detail (fixed in libcurl 8.3.0, curl PR 11756)" : "kept"),
         ]
     }
 }
