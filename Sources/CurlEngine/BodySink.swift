@@ -22,6 +22,7 @@ final class BodySink {
     static let writeFunction: curl_write_callback = { data, size, count, userData in
         let length = size * count
         guard let userData, let data else { return length }
+        // The pointer `setWriteTarget` gave this handle; the sink's owner keeps it alive as long (see there).
         let sink = Unmanaged<BodySink>.fromOpaque(userData).takeUnretainedValue()
         sink.received += length
         if sink.sse != nil {
@@ -40,6 +41,7 @@ final class BodySink {
 extension EasyHandle {
     /// Sends the body to `sink`, which must outlive the transfer.
     func setWriteTarget(_ sink: BodySink) {
+        // Unretained: a VU holds its sink (`response`) beside its handle, `Probe` holds it through curl_easy_perform.
         setWriteFunction(BodySink.writeFunction, data: Unmanaged.passUnretained(sink).toOpaque())
     }
 }

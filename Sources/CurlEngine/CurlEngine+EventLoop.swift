@@ -5,6 +5,7 @@ extension CurlEngine {
     /// The loop thread's state: the libcurl handles, the epoll set, and the values that decide
     /// (`Scheduler`, `EpollRegistry`, `ShardTimers`). Everything here applies their decisions.
     final class EventLoop {
+        // The loop thread's closure holds the engine strongly, and the loop is freed before that closure ends.
         unowned let engine: CurlEngine
         /// This loop's place among the engine's loops; it holds the run's VUs `index`, `index + loops`, ...
         let index: Int

@@ -11,6 +11,7 @@ extension CurlEngine {
         let handle: EasyHandle
         let response: BodySink
         let sendOnce = SendOnce()
+        // The loop owns both the VU (`users`) and its shard (`shards`), and frees the VUs first (`deinit`).
         unowned let shard: Shard
         /// When the request was due (latency counts from here) and when it was handed to libcurl.
         var scheduledAt: UInt64 = 0
@@ -54,6 +55,7 @@ extension CurlEngine {
     final class Shard {
         let index: Int
         let multi: UnsafeMutableRawPointer
+        // The loop owns its shards; NOT held in the loop's deinit, where libcurl 8's curl_multi_cleanup calls back (issue 26).
         unowned let loop: EventLoop
 
         /// `http2`: the shard's VUs share one multiplexed connection (`--http2`).
@@ -62,6 +64,7 @@ extension CurlEngine {
             self.index = index
             self.multi = multi
             self.loop = loop
+            // Unretained: the loop keeps this shard (`shards`) until after curl_multi_cleanup of its multi (`EventLoop.deinit`).
             let me = Unmanaged.passUnretained(self).toOpaque()
             do {
                 try require(stdb_multi_setopt_socket_function(multi, shardSocketCallback), "CURLMOPT_SOCKETFUNCTION")
@@ -131,6 +134,7 @@ extension CurlEngine.EventLoop {
         }
         handle.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: local + 1))
         try handle.require(stdb_easy_setopt_closesocket_function(handle.raw, loopCloseSocketCallback), "CURLOPT_CLOSESOCKETFUNCTION")
+        // Unretained: libcurl copies it into each connection, all closed by curl_multi_cleanup inside this loop's deinit.
         handle.set(CURLOPT_CLOSESOCKETDATA, pointer: Unmanaged.passUnretained(self).toOpaque())
         return user
     }
@@ -141,6 +145,7 @@ extension CurlEngine.EventLoop {
 
 private let shardSocketCallback: curl_socket_callback = { _, fd, what, userData, _ in
     guard let userData else { return 0 }
+    // Alive: the loop's `shards` outlast its multis; but `shard.loop` traps if this comes from the loop's deinit.
     let shard = Unmanaged<CurlEngine.Shard>.fromOpaque(userData).takeUnretainedValue()
     shard.loop.watch(fd, what: what, shard: shard.index)
     return 0
@@ -148,6 +153,7 @@ private let shardSocketCallback: curl_socket_callback = { _, fd, what, userData,
 
 private let shardTimerCallback: curl_multi_timer_callback = { _, milliseconds, userData in
     guard let userData else { return 0 }
+    // As the socket callback: the shard is alive, `shard.loop` is not readable from the loop's deinit.
     let shard = Unmanaged<CurlEngine.Shard>.fromOpaque(userData).takeUnretainedValue()
     let deadline = milliseconds < 0 ? nil : monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
     shard.loop.timers.set(shard.index, to: deadline)
@@ -156,5 +162,6 @@ private let shardTimerCallback: curl_multi_timer_callback = { _, milliseconds, u
 
 let loopCloseSocketCallback: curl_closesocket_callback = { userData, fd in
     guard let userData else { return close(fd) }
+    // The loop, whose deinit closes every connection before its registry and epoll go (retaining it there is allowed).
     return Unmanaged<CurlEngine.EventLoop>.fromOpaque(userData).takeUnretainedValue().closeSocket(fd)
 }

@@ -15,6 +15,7 @@ import Synchronization
 ///
 /// `@unchecked Sendable`: every stored property is immutable, atomic, or behind a `Mutex`;
 /// the curl handles live in the `EventLoop`s, each touched only by its own thread.
+/// Owned by its runner; each loop thread's closure also holds it, so it outlives every `EventLoop` (`engine`, unowned).
 public final class CurlEngine: @unchecked Sendable {
     public let configuration: EngineConfiguration
     public let results: ResultChannel

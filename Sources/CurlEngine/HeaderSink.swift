@@ -10,6 +10,7 @@ final class HeaderSink {
     static let headerFunction: curl_write_callback = { data, size, count, userData in
         let length = size * count
         guard let userData, let data, length > name.count else { return length }
+        // The pointer `setHeaderTarget` gave this handle; the VU that owns both keeps the sink (`headers`) alive.
         let sink = Unmanaged<HeaderSink>.fromOpaque(userData).takeUnretainedValue()
         let line = UnsafeRawBufferPointer(start: data, count: length)
         // Header names are case-insensitive: compare with ASCII letters lowered.
@@ -27,6 +28,7 @@ extension EasyHandle {
     /// Reads the response headers into `sink`, which must outlive the transfers.
     func setHeaderTarget(_ sink: HeaderSink) {
         _ = stdb_easy_setopt_write_function(raw, CURLOPT_HEADERFUNCTION, HeaderSink.headerFunction)
+        // Unretained: only `makeUser` sets it, and the VU keeps the sink (`headers`, never replaced) beside its handle.
         set(CURLOPT_HEADERDATA, pointer: Unmanaged.passUnretained(sink).toOpaque())
     }
 }

@@ -7,6 +7,7 @@ import Foundation
 /// ~14% in 10 minutes when the consumer freed what the loop allocated).
 ///
 /// `@unchecked Sendable`: a batch belongs to one thread at a time, the channel's lock passing it on.
+/// Owned by its loop until `push`, by the consumer until `giveBack` (it keeps none), then by the loop again.
 public final class RecordBatch: @unchecked Sendable {
     public internal(set) var results: [RequestResult] = []
     /// The loop that fills it, which alone reuses it; nil for a producer that does not.
@@ -28,6 +29,7 @@ public final class RecordBatch: @unchecked Sendable {
 /// nothing here. An `NSCondition`: the consumer needs a blocking wait with a timeout, which
 /// Synchronization does not offer. `@unchecked Sendable` is sound because every stored property is
 /// only touched with the condition's lock held.
+/// Owned by its runner (`results`), which the loop threads or tasks and the consumer hold while they use it.
 public final class ResultChannel: @unchecked Sendable {
     public enum Next: Equatable {
         /// `into` holds the batches that arrived; hand them back with `giveBack` once read.

@@ -18,6 +18,7 @@ final class SendOnce {
 
     static let prereqFunction: curl_prereq_callback = { userData, _, _, _, _ in
         guard let userData else { return CURL_PREREQFUNC_OK }
+        // The pointer `setSendOnce` gave this handle; the guardian's owner keeps it alive as long (see there).
         let guardian = Unmanaged<SendOnce>.fromOpaque(userData).takeUnretainedValue()
         guardian.attempts += 1
         return guardian.attempts > 1 ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK
@@ -29,6 +30,7 @@ extension EasyHandle {
     /// and be reset (`attempts = 0`) before each request.
     func setSendOnce(_ guardian: SendOnce) throws {
         try require(stdb_easy_setopt_prereq_function(raw, SendOnce.prereqFunction), "CURLOPT_PREREQFUNCTION")
+        // Unretained: a VU holds its guardian beside its handle, `Probe` holds it through curl_easy_perform.
         set(CURLOPT_PREREQDATA, pointer: Unmanaged.passUnretained(guardian).toOpaque())
     }
 

@@ -8,6 +8,7 @@ import Synchronization
 /// The URLSession runner's delegate: each task's bytes as they arrive (read as Server-Sent Events when
 /// streaming, stamped when the delegate queue delivers them) and its end, handed to whoever awaits it.
 /// `@unchecked Sendable`: its only state is behind a `Mutex`; URLSession calls it from its delegate queue.
+/// Owned by the runner and retained by its URLSession (a delegate is held until the session is invalidated).
 final class URLSessionTransfers: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     struct Finished: Sendable {
         var response: HTTPURLResponse?

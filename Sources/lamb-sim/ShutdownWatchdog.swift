@@ -1,6 +1,7 @@
 import Foundation
 
 /// Kept so the sources live as long as the process; written once, at start, by the main task.
+// Safe: appended to before any source can fire, never read after; the sources' handlers do not touch it.
 private nonisolated(unsafe) var watchdogSources: [DispatchSourceSignal] = []
 
 /// Hummingbird shuts down gracefully on SIGINT/SIGTERM, but stalled requests (the stall fault) would

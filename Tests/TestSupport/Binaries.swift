@@ -47,8 +47,11 @@ public func runProcess(
     for key in ["API_BASE_URL", "JWT_TOKEN", "ASSISTANT_ID", "MOCK_OPENAI_BASE_URL"] where !inheritEnvironment {
         env[key] = nil
     }
-    // The libcurl the tests were started with (`scripts/test --libcurl8`) is the one the binaries load too.
-    if let libraries = ProcessInfo.processInfo.environment["LD_LIBRARY_PATH"] { env["LD_LIBRARY_PATH"] = libraries }
+    // A sanitizer lane's options (scripts/lib/sanitize.sh) and the libcurl the tests were started with
+    // (LD_LIBRARY_PATH, `scripts/test --libcurl8`) reach the binaries under test too.
+    for key in ["TSAN_OPTIONS", "ASAN_OPTIONS", "LSAN_OPTIONS", "LD_LIBRARY_PATH"] where !inheritEnvironment {
+        env[key] = ProcessInfo.processInfo.environment[key]
+    }
     env.merge(environment) { _, new in new }
     process.environment = env
     if let directory { process.currentDirectoryURL = directory }

@@ -54,6 +54,7 @@ final class MetricsSink: RecordSink {
         let interval = intervalSeconds ?? Self.defaultInterval
         series = try TimeSeriesOutput(intervalSeconds: interval, streaming: streaming, path: nil)
         keptLines = Int(Self.keptSeconds / interval) + 1
+        // Unowned: the sink alone holds `series` (private) and only its own calls make `series` run this hook.
         series.onLines = { [unowned self] lines in pending += lines.map { $0.json.compact } }
     }
 

@@ -14,6 +14,7 @@ final class StopSignals: Sendable {
 
     private let state = Mutex(State())
     /// Only the thread that calls `install` and `uninstall` (the run's) touches this.
+    // Safe: RunSession calls `install` in its init and `uninstall` in its deinit, both on the main thread; the handlers never read it.
     nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
 
     func install(console: Console, onStop: @escaping @Sendable () -> Void) {

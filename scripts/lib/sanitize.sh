@@ -1,0 +1,67 @@
+# `scripts/test --sanitize thread|address`: ThreadSanitizer or AddressSanitizer over the tests that
+# drive the threads, the C callbacks and the unretained pointers (issue 26). Sourced by scripts/test.
+#
+# Everything is built sanitized in its own scratch folder (.build-tsan, .build-asan), so the end-to-end
+# tests start the sanitized stress-test-db and lamb-sim from there (TestSupport finds the binaries
+# beside the test bundle, and passes *SAN_OPTIONS on to them). Every report is written to
+# $scratch/sanitizer-reports; the lane fails if there is one, whatever the tests said.
+
+# The CurlEngine unit tests (the engine against real loopback servers, its decisions), then end-to-end
+# runs of the sanitized binaries: plain HTTP with every output and the record pipeline, the URLSession
+# runner, TLS through nginx, HTTP/2 (streams, conversations, Ctrl-C), streaming, --loops 3, Ctrl-C at
+# 1000 VUs, --metrics (Hummingbird's threads reading the board).
+sanitize_filter() {
+    local e2e="StressTestDBTests\\."
+    local tests=(
+        "CurlEngineTests\\."
+        "${e2e}EndToEndTests/test(AllOutputsAgreeAndCountEveryRequest|ResponsesAreWrittenWhileTheRunGoes|URLSessionRunner.*)$"
+        "${e2e}HTTP2Tests/test(RequestsMultiplexOverTheConnectionsAskedForOverTLS|StreamsAndConversationsOverHTTP2|CtrlCOverHTTP2RecordsEveryRequestOnce|TLSSessionsAreResumedAcrossReconnects)$"
+        "${e2e}StreamingTests/test(TimingsFollowThePacingAndTokensComeFromUsage|EveryBrokenStreamIsCountedByKind)$"
+        "${e2e}LoopsTests/test(RequestCountIsExactOverLoopsAndEveryVUSends|SIGINTStopsEveryLoopAndKeepsEveryRecord)$"
+        "${e2e}ReliabilityTests/test(SIGINTAtAThousandVUsStopsQuicklyAndWritesEverything|URLSessionRunnerAt500VUsEndsCleanlyOnSIGINT)$"
+        "${e2e}MetricsTests/testMetricsParseWithTheReferenceParserAndEqualTheRunsTotals$"
+        "${e2e}TLSTests\\."
+    )
+    local IFS="|"
+    echo "${tests[*]}"
+}
+
+# run_sanitized thread|address [swift test arguments...]
+run_sanitized() {
+    local kind="${1:-}" scratch
+    shift || true
+    case "$kind" in
+        thread) scratch=.build-tsan ;;
+        address) scratch=.build-asan ;;
+        *) echo "usage: scripts/test --sanitize thread|address [swift test arguments]" >&2; return 2 ;;
+    esac
+    local reports="$PWD/$scratch/sanitizer-reports" suppressions="$PWD/scripts/lib/sanitizers"
+    rm -rf "$reports" && mkdir -p "$reports"
+    # halt_on_error=0: a race is reported and the run goes on, so one lane shows every finding.
+    export TSAN_OPTIONS="suppressions=$suppressions/tsan.supp log_path=$reports/tsan halt_on_error=0 second_deadlock_stack=1"
+    export ASAN_OPTIONS="log_path=$reports/asan detect_leaks=1 detect_stack_use_after_return=1"
+    export LSAN_OPTIONS="suppressions=$suppressions/lsan.supp"
+    # TSan needs the lower part of the address space: its runtime re-execs itself without ASLR when the
+    # kernel randomises more than 28 bits (LLVM 18 and later); setarch -R does it up front where it can.
+    local launcher=()
+    if [ "$kind" = thread ] && [ "$(cat /proc/sys/vm/mmap_rnd_bits 2>/dev/null || echo 0)" -gt 28 ] \
+        && setarch "$(uname -m)" -R true 2>/dev/null; then
+        launcher=(setarch "$(uname -m)" -R)
+    fi
+    local started=$SECONDS
+    swift build --build-tests --sanitize="$kind" --scratch-path "$scratch"
+    echo "Built with --sanitize=$kind in $((SECONDS - started)) s."
+    started=$SECONDS
+    local status=0
+    "${launcher[@]}" swift test --skip-build --sanitize="$kind" --scratch-path "$scratch" --disable-swift-testing \
+        --filter "$(sanitize_filter)" "$@" || status=$?
+    echo "Tests under --sanitize=$kind took $((SECONDS - started)) s (status $status)."
+    local found
+    found=$(find "$reports" -type f | sort)
+    if [ -n "$found" ]; then
+        echo "Sanitizer reports ($(echo "$found" | wc -l)):" >&2
+        for report in $found; do echo "== $report" >&2; cat "$report" >&2; done
+        return 1
+    fi
+    return $status
+}
