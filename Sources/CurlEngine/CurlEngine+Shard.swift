@@ -55,7 +55,7 @@ extension CurlEngine {
     final class Shard {
         let index: Int
         let multi: UnsafeMutableRawPointer
-        // The loop owns its shards; NOT held in the loop's deinit, where libcurl 8's curl_multi_cleanup calls back (issue 26).
+        // The loop owns its shards and frees their multis in `releaseHandles`, while it is whole (libcurl 8 calls back there).
         unowned let loop: EventLoop
 
         /// `http2`: the shard's VUs share one multiplexed connection (`--http2`).
@@ -64,7 +64,7 @@ extension CurlEngine {
             self.index = index
             self.multi = multi
             self.loop = loop
-            // Unretained: the loop keeps this shard (`shards`) until after curl_multi_cleanup of its multi (`EventLoop.deinit`).
+            // Unretained: the loop keeps this shard (`shards`) until after curl_multi_cleanup of its multi (`releaseHandles`).
             let me = Unmanaged.passUnretained(self).toOpaque()
             do {
                 try require(stdb_multi_setopt_socket_function(multi, shardSocketCallback), "CURLMOPT_SOCKETFUNCTION")
@@ -134,7 +134,7 @@ extension CurlEngine.EventLoop {
         }
         handle.set(CURLOPT_PRIVATE, pointer: UnsafeMutableRawPointer(bitPattern: local + 1))
         try handle.require(stdb_easy_setopt_closesocket_function(handle.raw, loopCloseSocketCallback), "CURLOPT_CLOSESOCKETFUNCTION")
-        // Unretained: libcurl copies it into each connection, all closed by curl_multi_cleanup inside this loop's deinit.
+        // Unretained: libcurl copies it into each connection, all closed by curl_multi_cleanup in this loop's `releaseHandles`.
         handle.set(CURLOPT_CLOSESOCKETDATA, pointer: Unmanaged.passUnretained(self).toOpaque())
         return user
     }
@@ -145,7 +145,7 @@ extension CurlEngine.EventLoop {
 
 private let shardSocketCallback: curl_socket_callback = { _, fd, what, userData, _ in
     guard let userData else { return 0 }
-    // Alive: the loop's `shards` outlast its multis; but `shard.loop` traps if this comes from the loop's deinit.
+    // Alive: the loop's `shards` outlast its multis, freed in `releaseHandles` while the loop is whole (never from its deinit).
     let shard = Unmanaged<CurlEngine.Shard>.fromOpaque(userData).takeUnretainedValue()
     shard.loop.watch(fd, what: what, shard: shard.index)
     return 0
@@ -153,7 +153,7 @@ private let shardSocketCallback: curl_socket_callback = { _, fd, what, userData,
 
 private let shardTimerCallback: curl_multi_timer_callback = { _, milliseconds, userData in
     guard let userData else { return 0 }
-    // As the socket callback: the shard is alive, `shard.loop` is not readable from the loop's deinit.
+    // As the socket callback: the shard and its loop are alive (`releaseHandles`; deinit detaches these callbacks).
     let shard = Unmanaged<CurlEngine.Shard>.fromOpaque(userData).takeUnretainedValue()
     let deadline = milliseconds < 0 ? nil : monotonicNanoseconds() + UInt64(milliseconds) * 1_000_000
     shard.loop.timers.set(shard.index, to: deadline)
@@ -162,6 +162,6 @@ private let shardTimerCallback: curl_multi_timer_callback = { _, milliseconds, u
 
 let loopCloseSocketCallback: curl_closesocket_callback = { userData, fd in
     guard let userData else { return close(fd) }
-    // The loop, whose deinit closes every connection before its registry and epoll go (retaining it there is allowed).
+    // The loop, whose `releaseHandles` closes every connection before its registry and epoll go (in deinit).
     return Unmanaged<CurlEngine.EventLoop>.fromOpaque(userData).takeUnretainedValue().closeSocket(fd)
 }
