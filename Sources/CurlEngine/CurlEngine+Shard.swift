@@ -11,7 +11,7 @@ extension CurlEngine {
         let handle: EasyHandle
         let response: BodySink
         let sendOnce = SendOnce()
-        // The loop owns both the VU (`users`) and its shard (`shards`), and frees the VUs first (`deinit`).
+        // The loop owns both the VU (`users`) and its shard (`shards`), and frees the VUs first (`releaseHandles`).
         unowned let shard: Shard
         /// When the request was due (latency counts from here) and when it was handed to libcurl.
         var scheduledAt: UInt64 = 0
