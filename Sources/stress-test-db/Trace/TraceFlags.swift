@@ -8,8 +8,10 @@ enum TraceFlags {
     static func time(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let seconds = Double(trimmed), seconds.isFinite, trimmed.first?.isNumber == true { return seconds }
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime],
-                                                      [.withInternetDateTime, .withFractionalSeconds], [.withFullDate]] {
+        // A date alone is exactly `YYYY-MM-DD`: Foundation's date-only parser would take a time without
+        // its zone for that day's midnight.
+        let dateOnly: [ISO8601DateFormatter.Options] = trimmed.count == 10 ? [[.withFullDate]] : []
+        for options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] + dateOnly {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = options
             if let date = formatter.date(from: trimmed) { return date.timeIntervalSince1970 }
