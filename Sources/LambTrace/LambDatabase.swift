@@ -36,7 +36,14 @@ public struct LambDatabase {
         }
         var configuration = Configuration()
         configuration.readonly = true
-        configuration.busyMode = .timeout(5)
+        // Locked (a rollback-journal database while LAMB commits; in WAL mode only while a WAL is
+        // recovered): retry every millisecond, for 10 s, so the short gaps between a busy writer's
+        // transactions are found (SQLite's own timeout sleeps up to 100 ms between tries and misses them).
+        configuration.busyMode = .callback { tries in
+            guard tries < 10_000 else { return false }
+            usleep(1000)
+            return true
+        }
         configuration.label = "lamb-db"
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)

@@ -3,7 +3,7 @@ import GRDB
 import TestSupport
 import XCTest
 
-/// The export beside a running LAMB: a copy of the sample in WAL mode that this process keeps writing
+/// The export beside a running LAMB: a copy of the sample (WAL mode, or a rollback journal) that this process keeps writing
 /// to (a chat and a completion a transaction, LAMB's 5 s busy timeout) while the binary exports it.
 final class TraceConcurrentWriterTests: BinaryTestCase {
     /// The writer's counts, shared with its thread.
@@ -19,15 +19,25 @@ final class TraceConcurrentWriterTests: BinaryTestCase {
     }
 
     func testExportReadsWhileLambWritesInWALMode() throws {
+        try exportWhileWriting(journalMode: .wal, expected: "wal")
+    }
+
+    /// A rollback journal (the sample's own mode): the writer waits for a page's read at most, and the
+    /// export finds the gaps between the writer's transactions.
+    func testExportReadsWhileAWriterCommitsInRollbackJournalMode() throws {
+        try exportWhileWriting(journalMode: .default, expected: "delete")
+    }
+
+    private func exportWhileWriting(journalMode: Configuration.JournalModeConfiguration, expected: String) throws {
         try XCTSkipUnless(FileManager.default.fileExists(atPath: LambFixtures.sample), "no \(LambFixtures.sample)")
         let database = path("lamb.db")
         try FileManager.default.copyItem(atPath: LambFixtures.sample, toPath: database)
         var configuration = Configuration()
-        configuration.journalMode = .wal
+        configuration.journalMode = journalMode
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = false  // as LAMB's Python sqlite3; the copy lacks LAMB's users table
         let writer = try DatabaseQueue(path: database, configuration: configuration)
-        XCTAssertEqual(try writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }, "wal")
+        XCTAssertEqual(try writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }, expected)
         let writes = Writes()
         let finished = DispatchSemaphore(value: 0)
         let thread = Thread {
