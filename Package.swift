@@ -37,6 +37,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // HdrHistogram's interval log: the V2 compressed encoding and the text format, for --hdr and merge.
         .target(name: "HdrLog", dependencies: ["CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")]),
+        // `trace export`: a class's conversations read from LAMB's SQLite file, read-only (SPEC section 24).
+        .target(name: "LambTrace", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
+                                                 .product(name: "HeapModule", package: "swift-collections")]),
         .executableTarget(
             name: "stress-test-db",
             dependencies: [
@@ -46,6 +49,7 @@ let package = Package(
                 "HdrLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                "LambTrace",
             ]
         ),
         .executableTarget(
@@ -60,7 +64,8 @@ let package = Package(
         // Starts the real binaries and small raw listeners on loopback for the tests.
         .target(name: "TestSupport", dependencies: ["CurlEngine"], path: "Tests/TestSupport"),
         .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine", "TestSupport"]),
-        .testTarget(name: "StressTestDBTests", dependencies: ["stress-test-db", "CurlEngine", "TestSupport"]),
+        .testTarget(name: "StressTestDBTests", dependencies: ["stress-test-db", "CurlEngine", "TestSupport", "LambTrace",
+                                                            .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HdrLogTests", dependencies: ["HdrLog", "TestSupport"]),
         .testTarget(name: "DeployTests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "LambSimTests", dependencies: ["lamb-sim", "CurlEngine", "TestSupport"]),

@@ -8,7 +8,8 @@ struct StressTestDB: ParsableCommand {
         commandName: "stress-test-db",
         abstract: "Load-test a LAMB server's assistant chat endpoint with concurrent virtual users.",
         version: ([ToolVersion.current] + LibcurlFeatures.current.lines).joined(separator: "\n"),
-        subcommands: [RunCommand.self, SweepCommand.self, ReportCommand.self, CompareCommand.self, MergeCommand.self],
+        subcommands: [RunCommand.self, SweepCommand.self, ReportCommand.self, CompareCommand.self, MergeCommand.self,
+                      TraceCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }
