@@ -30,7 +30,11 @@ final class TLSTeardownTests: XCTestCase {
             XCTAssertEqual(Set(records.map(\.httpVersion)), [http2 ? "2" : nil], label)
             // Connections were left open in the pools for the teardown to close.
             XCTAssertEqual(engine.counters.connectionsOpened, http2 ? 2 : 12, label)
-            XCTAssertGreaterThanOrEqual(TLSHandshakes.now.full - before.full, http2 ? 2 : 12, label)
+            // Every connection shook hands; whether fully or by resuming a session another VU of the loop
+            // already stored depends on who connects first (a slow, sanitized run resumes more).
+            let handshakes = TLSHandshakes.now
+            XCTAssertGreaterThanOrEqual(handshakes.full + handshakes.resumed - before.full - before.resumed, http2 ? 2 : 12, label)
+            XCTAssertGreaterThanOrEqual(handshakes.full - before.full, 1, label)
             let now = try XCTUnwrap(server.stats()["received"] as? Int)
             XCTAssertEqual(now - received, 120, "\(label): each request reached lamb-sim once")
             received = now
