@@ -1,5 +1,4 @@
 import ArgumentParser
-import CurlEngine
 import Foundation
 
 /// `stress-test-db sweep`: find how many VUs (or what rate) the server holds under the limits.

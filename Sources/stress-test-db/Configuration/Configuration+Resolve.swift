@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 
 extension Configuration {
     static let defaultEnvFiles = [".env", "backend/.env", "lamb-kb-server-stable/backend/.env"]

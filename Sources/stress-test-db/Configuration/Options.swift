@@ -1,5 +1,5 @@
 import ArgumentParser
-import CurlEngine
+import LoadCore
 
 /// The flags of a run, written once: each option's name, help and default live here and nowhere
 /// else. `Configuration.resolve` reads these structs directly. A number is read through its range

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CurlEngine
+import LoadCore
 
 /// `--turns N` or `--turns MIN..MAX` (SPEC 20): each conversation's length, drawn per conversation.
 struct TurnRange: ExpressibleByArgument, Equatable {

@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 
 /// The `raw_results` of the `--output` document, rendered as records arrive and kept in an unlinked
 /// temporary file beside the output, so a long run's `--output` costs disk, not memory. Nothing is
