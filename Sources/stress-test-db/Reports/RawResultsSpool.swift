@@ -36,12 +36,6 @@ final class RawResultsSpool {
         do { try FileOutput.writeAll(fd, pending) } catch { failure = "\(error)" }
     }
 
-    func append(_ records: [ResponseRecord]) throws {
-        records.forEach(add)
-        flush()
-        if let failure { throw FileError(failure) }
-    }
-
     /// The whole document into `path` (whole at every moment: see `FileOutput.replace`): head, the spooled records, tail.
     func writeDocument(_ summary: RunSummary, to path: String, writtenAtMicroseconds: Int64 = wallClockMicroseconds()) throws {
         try FileOutput.replace(path) { out in try copy(summary, into: out, writtenAtMicroseconds: writtenAtMicroseconds) }

@@ -24,3 +24,12 @@ final class RawResultsSpoolTests: XCTestCase {
         XCTAssertEqual((parsed?["raw_results"] as? [Any])?.count, 3)
     }
 }
+
+extension RawResultsSpool {
+    /// Records added and flushed at once, throwing what the flush met (the run's sink adds and flushes apart).
+    func append(_ records: [ResponseRecord]) throws {
+        records.forEach(add)
+        flush()
+        if let failure { throw FileError(failure) }
+    }
+}
