@@ -25,13 +25,13 @@ let package = Package(
         ),
         // The open-file limit, raised by both the load generator and the target server.
         .target(name: "ProcessLimits"),
-        .target(
-            name: "CurlEngine",
-            dependencies: ["CCurl", "ProcessLimits", .product(name: "DequeModule", package: "swift-collections"),
-                           .product(name: "HeapModule", package: "swift-collections")]
-        ),
+        // What both transports stand on, no libcurl: the plan, scheduler, think time, load share, record
+        // builder, result channel, SSE and JSON scanners, conversations, failure kinds, `LoadRunner`.
+        .target(name: "LoadCore", dependencies: [.product(name: "HeapModule", package: "swift-collections")]),
+        // The default runner: libcurl's multi interface on epoll event loops, the only module that imports CCurl.
+        .target(name: "CurlEngine", dependencies: ["CCurl", "LoadCore", "ProcessLimits"]),
         // `--sync`: the same workload on URLSession, behind the same `LoadRunner` interface and record builder.
-        .target(name: "URLSessionRunner", dependencies: ["CurlEngine"]),
+        .target(name: "URLSessionRunner", dependencies: ["LoadCore"]),
         // SPEC 21's /metrics, /series and live dashboard, on Hummingbird's threads.
         .target(name: "MetricsListener", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
@@ -43,6 +43,7 @@ let package = Package(
         .executableTarget(
             name: "stress-test-db",
             dependencies: [
+                "LoadCore",
                 "CurlEngine",
                 "URLSessionRunner",
                 "MetricsListener",
@@ -62,12 +63,13 @@ let package = Package(
             ]
         ),
         // Starts the real binaries and small raw listeners on loopback for the tests.
-        .target(name: "TestSupport", dependencies: ["CurlEngine"], path: "Tests/TestSupport"),
-        .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine", "TestSupport"]),
-        .testTarget(name: "StressTestDBTests", dependencies: ["stress-test-db", "CurlEngine", "TestSupport", "LambTrace",
+        .target(name: "TestSupport", dependencies: ["LoadCore", "CurlEngine"], path: "Tests/TestSupport"),
+        .testTarget(name: "LoadCoreTests", dependencies: ["LoadCore"]),
+        .testTarget(name: "CurlEngineTests", dependencies: ["CurlEngine", "LoadCore", "TestSupport"]),
+        .testTarget(name: "StressTestDBTests", dependencies: ["stress-test-db", "LoadCore", "CurlEngine", "TestSupport", "LambTrace",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HdrLogTests", dependencies: ["HdrLog", "TestSupport"]),
         .testTarget(name: "DeployTests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "LambSimTests", dependencies: ["lamb-sim", "CurlEngine", "TestSupport"]),
+        .testTarget(name: "LambSimTests", dependencies: ["lamb-sim", "LoadCore", "CurlEngine", "TestSupport"]),
     ]
 )

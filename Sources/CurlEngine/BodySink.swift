@@ -1,4 +1,5 @@
 import CCurl
+import LoadCore
 
 /// Where libcurl writes a response body: the first `limit` bytes are kept, every byte is counted.
 /// Shared by the engine's VUs and the probes; handed to libcurl as CURLOPT_WRITEDATA.

@@ -1,4 +1,5 @@
 import CCurl
+import LoadCore
 
 extension CurlEngine.EventLoop {
     // Records leave the loop in batches, and come back to it (see `RecordBatch`).

@@ -1,5 +1,6 @@
 import CCurl
 import Glibc
+import LoadCore
 
 extension CurlEngine {
     /// The loop thread's state: the libcurl handles, the epoll set, and the values that decide

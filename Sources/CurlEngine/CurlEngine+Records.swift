@@ -1,4 +1,5 @@
 import CCurl
+import LoadCore
 
 extension CurlEngine.EventLoop {
     /// The record of a finished transfer: its facts read from the handle on the loop thread, built by the

@@ -1,5 +1,6 @@
 import CCurl
 import Glibc
+import LoadCore
 
 extension CurlEngine {
     /// One virtual user: its easy handle, reused for every request it sends, and its body buffers.

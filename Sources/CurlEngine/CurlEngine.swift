@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import Glibc
+import LoadCore
 import ProcessLimits
 import Synchronization
 
@@ -137,4 +138,11 @@ public final class CurlEngine: @unchecked Sendable {
         var one: UInt64 = 1
         for descriptor in wakeDescriptors { _ = write(descriptor, &one, 8) }
     }
+}
+
+extension CurlEngine: LoadRunner {
+    public var connectionsOpened: Int? { counters.connectionsOpened }
+    public var requestsStarted: Int { counters.requestsStarted }
+    public var achievedRate: Double? { configuration.plan.isOpen ? counters.achievedRate : nil }
+    public var thinking: Int { counters.thinking }
 }

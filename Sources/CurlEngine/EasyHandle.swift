@@ -1,4 +1,5 @@
 import CCurl
+import LoadCore
 
 /// One libcurl easy handle with labelled setters and getters. Owned by one
 /// thread at a time (the loop's, or a probe's); deliberately not Sendable.

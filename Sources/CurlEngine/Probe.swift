@@ -1,4 +1,5 @@
 import CCurl
+import LoadCore
 
 /// A single blocking request on its own easy handle, for the readiness check
 /// and embeddings discovery: small, rare, and before the load starts.

@@ -1,4 +1,5 @@
 import CCurl
+import LoadCore
 
 /// The URLs and bodies requests take in turn (several assistants, a file of prompts): request k,
 /// counted over every VU in start order, goes to `urls[k % urls.count]` with `bodies[k % bodies.count]`.

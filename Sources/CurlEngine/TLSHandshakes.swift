@@ -1,4 +1,5 @@
 import CCurl
+import LoadCore
 import Synchronization
 
 /// `--verbose`'s TLS line: how many handshakes were full and how many resumed a session (SPEC 23).

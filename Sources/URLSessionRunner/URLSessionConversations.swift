@@ -1,8 +1,8 @@
-import CurlEngine
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import LoadCore
 import Synchronization
 
 /// `--turns` on the URLSession runner: each VU's `Conversation` (the engine's own), behind a lock

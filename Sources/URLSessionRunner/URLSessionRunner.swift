@@ -1,8 +1,8 @@
-import CurlEngine
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import LoadCore
 import Synchronization
 
 /// `--sync`: the same workload on URLSession, producing the same records, driven by the engine's own

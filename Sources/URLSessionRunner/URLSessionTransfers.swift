@@ -1,8 +1,8 @@
-import CurlEngine
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import LoadCore
 import Synchronization
 
 /// The URLSession runner's delegate: each task's bytes as they arrive (read as Server-Sent Events when

@@ -1,5 +1,6 @@
 import CurlEngine
 import Foundation
+import LoadCore
 import TestSupport
 import XCTest
 

@@ -1,6 +1,7 @@
 import CCurl
 import XCTest
 @testable import CurlEngine
+@testable import LoadCore
 
 /// Which `epoll_ctl` calls the loop makes, decided without epoll.
 final class EpollRegistryTests: XCTestCase {

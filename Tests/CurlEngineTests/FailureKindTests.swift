@@ -1,6 +1,7 @@
 import CCurl
 import CurlEngine
 import Glibc
+import LoadCore
 import XCTest
 
 final class FailureKindTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import CurlEngine
+@testable import LoadCore
 
 /// `X-Chat-Id` from the header lines libcurl hands over one at a time, whatever their case.
 final class HeaderSinkTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import CurlEngine
+@testable import LoadCore
 
 final class ShardTimersTests: XCTestCase {
     func testEarliestFollowsEverySetAndCancel() {

@@ -1,5 +1,6 @@
 import CurlEngine
 import Foundation
+import LoadCore
 
 /// The chat request body the Python tool sends.
 public let chatBody = Array(#"{"messages": [{"role": "user", "content": "Hello"}], "stream": false}"#.utf8)

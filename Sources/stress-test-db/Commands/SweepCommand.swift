@@ -1,5 +1,4 @@
 import ArgumentParser
-import CurlEngine
 import Foundation
 
 /// `stress-test-db sweep`: find how many VUs (or what rate) the server holds under the limits.
@@ -34,14 +33,7 @@ struct SweepCommand: ParsableCommand {
         var maxErrorRate: Double = 5
         @Option(help: ArgumentHelp("Bisection steps between the last passing and the first failing level. (default: 3)", valueName: "N"), transform: { try Bounds.refine.count($0) })
         var refine: Int = 3
-        @Option(help: ArgumentHelp("Request timeout in seconds. (default: 120.0)", valueName: "SECONDS"), transform: { try Bounds.timeout.number($0) })
-        var timeout: Double = 120
-        @Option(help: ArgumentHelp("The user message (default: Hello).", valueName: "STRING"))
-        var prompt: String?
-        @Flag(help: "Streamed answers (TTFT, ITL, TPOT per level).")
-        var stream = false
-        @Option(help: ArgumentHelp("With --vus: each VU pauses this long after each answer (5s, 2s..20s, exp:10s), so a level is a class of students.", valueName: "SPEC"), transform: ThinkTime.parse)
-        var think: ThinkTime?
+        @OptionGroup var request: RequestOptions
     }
 
     @OptionGroup(title: "Sweep") var levels: Levels
@@ -57,7 +49,7 @@ struct SweepCommand: ParsableCommand {
             throw ValidationError("--warmup must be shorter than --step-duration (got \(levels.warmup) and \(levels.stepDuration)).")
         }
         if output.metricsLinger > 0 && output.metrics == nil { throw ValidationError("--metrics-linger keeps --metrics serving; give --metrics.") }
-        if levels.think != nil && levels.rate != nil {
+        if levels.request.think != nil && levels.rate != nil {
             throw ValidationError("--think pauses VUs between requests; a --rate sweep starts them on a schedule. Sweep --vus with --think.")
         }
         if output.hdr != nil { throw ValidationError("--hdr logs one run; a sweep's levels are several (use --timeseries).") }
@@ -72,15 +64,13 @@ struct SweepCommand: ParsableCommand {
         var configuration: Configuration
         do {
             configuration = try Configuration.resolve(
-                target: target, output: output, streaming: levels.stream, environment: ProcessInfo.processInfo.environment,
+                target: target, output: output, streaming: levels.request.stream, environment: ProcessInfo.processInfo.environment,
                 readFile: FileOutput.readText, login: Login.token)
         } catch {
             Console(secrets: [target.authToken].compactMap { $0 }).error("\(error)")
             throw ExitCode(1)
         }
-        configuration.timeoutSeconds = levels.timeout
-        configuration.think = levels.think
-        if let prompt = levels.prompt { configuration.prompt = prompt }
+        configuration.apply(levels.request)
         let sweep = Sweep(base: configuration, levels: try plannedLevels(), byRate: levels.rate != nil,
                           stepSeconds: levels.stepDuration, warmupSeconds: levels.warmup, maxP95: levels.maxP95,
                           maxErrorRate: levels.maxErrorRate, refine: levels.refine)

@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 
 extension Configuration {
     static let defaultEnvFiles = [".env", "backend/.env", "lamb-kb-server-stable/backend/.env"]
@@ -19,14 +19,14 @@ extension Configuration {
         if let prompts = options.load.prompts {
             try FileRoles.check(outputs: FileRoles.outputs(options.output), inputs: [FileRoles.Named(flag: "--prompts", path: prompts)])
         }
-        var configuration = try resolve(target: options.target, output: options.output, streaming: options.load.stream,
+        var configuration = try resolve(target: options.target, output: options.output, streaming: options.load.request.stream,
                                         environment: environment, readFile: readFile, login: login)
         try configuration.apply(options.load, readFile: readFile)
         return configuration
     }
 
-    /// The target and outputs, with the load of one VU and no limit: what `sweep` starts from (it sets
-    /// the timeout, prompt and each level's load itself); `run` applies its load options on top.
+    /// The target and outputs, with the load of one VU and no limit: what `sweep` starts from (it applies
+    /// the request options and sets each level's load itself); `run` applies its load options on top.
     static func resolve(
         target options: TargetOptions, output: OutputOptions, streaming: Bool, environment processEnvironment: [String: String],
         readFile: (String) throws -> String?, login: ((String, String, String, TLSOptions) throws -> String)? = nil
@@ -72,15 +72,14 @@ extension Configuration {
         let shape = Self.loadShape(load)
         (virtualUsers, plan) = (shape.virtualUsers, shape.plan)
         thresholds = try load.thresholds.map(Threshold.parse)
-        (requestLimit, durationSeconds, timeoutSeconds) = (load.requests, load.duration, load.timeout)
-        if let prompt = load.prompt { self.prompt = prompt }
+        (requestLimit, durationSeconds) = (load.requests, load.duration)
+        apply(load.request)
         runner = load.sync ? .urlSession : .curl
         if load.sync && (tls.caCertificatePath != nil || tls.insecure) {
             throw ConfigurationError("--cacert and --insecure work with the libcurl engine only; drop --sync or trust the certificate system-wide.")
         }
         model = load.model
         (minimumTurns, turns) = (load.turns.minimum, load.turns.maximum)
-        think = load.think
         (http2, connections) = (load.http2, load.connections)
         refusedPause = load.refusedPause > 0 ? load.refusedPause : nil
         seed = load.seed
@@ -93,6 +92,14 @@ extension Configuration {
         persistChat = !load.noPersist
         loops = load.loops
         if let shard = load.shard { try apply(shard) }
+    }
+
+    /// What each request asks and the pause between a VU's requests (run and sweep alike); the
+    /// streaming flag was read with the outputs, which check `--slo` against it.
+    mutating func apply(_ request: RequestOptions) {
+        timeoutSeconds = request.timeout
+        if let prompt = request.prompt { self.prompt = prompt }
+        think = request.think
     }
 
     /// The environment with the `.env` files merged in, in SPEC section 1's order.

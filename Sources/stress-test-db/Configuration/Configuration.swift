@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 
 enum RunnerKind: String, Equatable {
     case curl = "libcurl engine"

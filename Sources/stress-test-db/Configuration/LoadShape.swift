@@ -1,5 +1,5 @@
 import ArgumentParser
-import CurlEngine
+import LoadCore
 
 /// `--stages 30s:10,2m:100,30s:0`: durations with `s`, `m` or `h` (a bare number is seconds), each
 /// with the target to ramp to (VUs, or requests/s with `--rate`).

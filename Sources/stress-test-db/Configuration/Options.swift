@@ -1,5 +1,5 @@
 import ArgumentParser
-import CurlEngine
+import LoadCore
 
 /// The flags of a run, written once: each option's name, help and default live here and nowhere
 /// else. `Configuration.resolve` reads these structs directly. A number is read through its range
@@ -14,18 +14,13 @@ struct LoadOptions: ParsableArguments {
     var requests: Int?
     @Option(help: ArgumentHelp("Test duration in seconds (use instead of --requests).", valueName: "SECONDS"), transform: { try Bounds.duration.number($0) })
     var duration: Double?
-    @Option(help: ArgumentHelp("Request timeout in seconds. (default: 120.0)", valueName: "SECONDS"), transform: { try Bounds.timeout.number($0) })
-    var timeout: Double = Configuration.defaultTimeoutSeconds
-    @Option(help: ArgumentHelp("Custom prompt/message to send with each request (default: \"Hello\").", valueName: "STRING"))
-    var prompt: String?
-    @Flag(name: .customLong("async"), help: "Use the libcurl event-loop runner (reuses connections; recommended for high VU) (default).")
+    @OptionGroup var request: RequestOptions
+    @Flag(name: .customLong("async"), help: "The Python tool's flag, kept for compatibility: it does nothing, the libcurl event-loop runner is the default.")
     var asyncRunner = false
     @Flag(help: "Use the URLSession runner instead (for comparison with the default).")
     var sync = false
     @Option(help: ArgumentHelp("Turns per conversation, or a range drawn per conversation: each VU carries LAMB's chat_id and the history from one turn to the next (--requests counts turns). (default: 1)", valueName: "N|MIN..MAX"), transform: TurnRange.parse)
     var turns = TurnRange(1, 1)
-    @Option(help: ArgumentHelp("Closed model: each VU pauses this long after each answer (a student reading and typing): 5s, 2s..20s (uniform) or exp:10s (exponential mean); ms, s, m. Seeded by --seed.", valueName: "SPEC"), transform: ThinkTime.parse)
-    var think: ThinkTime?
     @Flag(help: "HTTP/2: by ALPN over https, prior knowledge over http; a server that will not speak it is an error before any load.")
     var http2 = false
     @Option(help: ArgumentHelp("With --http2: the VUs share this many connections, their requests multiplexed (default: one per VU).", valueName: "N"), transform: { try Bounds.connections.count($0) })
@@ -38,8 +33,6 @@ struct LoadOptions: ParsableArguments {
     var noPersist = false
     @Option(help: ArgumentHelp("Add \"model\": NAME to the body (LAMB's /v1/chat/completions needs lamb_assistant.<id>).", valueName: "NAME"))
     var model: String?
-    @Flag(help: "Ask for a streamed answer (\"stream\": true) and measure time to first token, inter-token latency, time per output token.")
-    var stream = false
     @Option(help: ArgumentHelp("Open model: start requests at this rate, whatever the server does; latency counts from each request's scheduled time.", valueName: "REQ/S"), transform: { try Bounds.rate.number($0) })
     var rate: Double?
     @Option(help: ArgumentHelp("With --rate: constant (request i at i/R) or poisson arrivals.", valueName: "constant|poisson"))
@@ -54,6 +47,19 @@ struct LoadOptions: ParsableArguments {
     var loops: LoopCount = .auto
     @Option(name: .customLong("threshold"), help: ArgumentHelp("Pass/fail check, repeatable: METRIC OP VALUE, e.g. 'p95<2s' or 'error_rate<=1%'. Any failure exits 99.", valueName: "EXPR"))
     var thresholds: [String] = []
+}
+
+/// What each request asks and how long a VU waits between answers: run's and sweep's alike (one group,
+/// shown in the section of the group that holds it).
+struct RequestOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Request timeout in seconds. (default: 120.0)", valueName: "SECONDS"), transform: { try Bounds.timeout.number($0) })
+    var timeout: Double = Configuration.defaultTimeoutSeconds
+    @Option(help: ArgumentHelp("Custom prompt/message to send with each request (default: \"Hello\").", valueName: "STRING"))
+    var prompt: String?
+    @Flag(help: "Ask for a streamed answer (\"stream\": true) and measure time to first token, inter-token latency, time per output token.")
+    var stream = false
+    @Option(help: ArgumentHelp("Closed model (--vus): each VU pauses this long after each answer (a student reading and typing): 5s, 2s..20s (uniform) or exp:10s (exponential mean); ms, s, m. Seeded by --seed (a sweep's seed is 1).", valueName: "SPEC"), transform: ThinkTime.parse)
+    var think: ThinkTime?
 }
 
 struct TargetOptions: ParsableArguments {
@@ -131,12 +137,12 @@ struct RunOptions: ParsableArguments {
         if load.rate == nil && load.arrival != .constant {
             throw ValidationError("--arrival shapes the open model's schedule; it needs --rate.")
         }
-        if load.seed != 1 && load.rate == nil && load.think == nil && load.turns.minimum == load.turns.maximum {
+        if load.seed != 1 && load.rate == nil && load.request.think == nil && load.turns.minimum == load.turns.maximum {
             throw ValidationError("--seed seeds --arrival poisson, --think and --turns MIN..MAX; give one of them.")
         }
-        let level = try output.slo.map { try ServiceLevel.parse($0, streaming: load.stream) }
+        let level = try output.slo.map { try ServiceLevel.parse($0, streaming: load.request.stream) }
         for expression in load.thresholds {
-            try Threshold.parse(expression).checkMeasured(streaming: load.stream, serviceLevel: level != nil)
+            try Threshold.parse(expression).checkMeasured(streaming: load.request.stream, serviceLevel: level != nil)
         }
         try validateStudents()
         if output.metricsLinger > 0 && output.metrics == nil { throw ValidationError("--metrics-linger keeps --metrics serving; give --metrics.") }

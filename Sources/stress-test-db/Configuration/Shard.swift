@@ -1,5 +1,5 @@
 import ArgumentParser
-import CurlEngine
+import LoadCore
 
 /// `--shard I/N` (SPEC section 18): this process runs shard I of N. VUs and requests are split as
 /// evenly as integers allow (the first `total mod N` shards get one more); a rate or a ramp's targets

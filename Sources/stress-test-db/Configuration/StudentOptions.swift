@@ -1,5 +1,5 @@
 import ArgumentParser
-import CurlEngine
+import LoadCore
 
 /// `--turns N` or `--turns MIN..MAX` (SPEC 20): each conversation's length, drawn per conversation.
 struct TurnRange: ExpressibleByArgument, Equatable {
@@ -61,7 +61,7 @@ extension RunOptions {
         if load.refusedPause > 0 && load.rate != nil {
             throw ValidationError("--refused-pause is the closed model's; with --rate the schedule starts requests. Drop one.")
         }
-        guard load.think != nil else { return }
+        guard load.request.think != nil else { return }
         if load.rate != nil {
             throw ValidationError("--think is the closed model's pause between a VU's requests; with --rate the schedule starts them. Drop one.")
         }

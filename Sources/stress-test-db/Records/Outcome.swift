@@ -1,4 +1,4 @@
-import CurlEngine
+import LoadCore
 
 /// How one request ended, decided once per record. The SPEC's `error` key, the CSV `error`
 /// column and the console's `Errors Observed:` are all read from it.

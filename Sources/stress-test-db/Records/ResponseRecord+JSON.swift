@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 
 extension ResponseRecord {
     /// A record read back from a JSON Lines file or an `--output` document (ours or the Python tool's:

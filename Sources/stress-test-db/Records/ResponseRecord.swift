@@ -1,4 +1,4 @@
-import CurlEngine
+import LoadCore
 
 /// The per-request record of SPEC section 4: what the engine saw on the wire and what the body
 /// says, read once, off the loop thread. Every writer and statistic reads this; the body bytes

@@ -1,4 +1,4 @@
-import CurlEngine
+import LoadCore
 
 /// The `--output` document: metadata, statistics, and every record. The records are rendered as
 /// they arrive (`element`) and the document is put together at the end: `head`, elements, `tail`.

@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 
 /// The `raw_results` of the `--output` document, rendered as records arrive and kept in an unlinked
 /// temporary file beside the output, so a long run's `--output` costs disk, not memory. Nothing is
@@ -34,12 +34,6 @@ final class RawResultsSpool {
         guard failure == nil, !pending.isEmpty else { return }
         defer { pending.removeAll(keepingCapacity: true) }
         do { try FileOutput.writeAll(fd, pending) } catch { failure = "\(error)" }
-    }
-
-    func append(_ records: [ResponseRecord]) throws {
-        records.forEach(add)
-        flush()
-        if let failure { throw FileError(failure) }
     }
 
     /// The whole document into `path` (whole at every moment: see `FileOutput.replace`): head, the spooled records, tail.

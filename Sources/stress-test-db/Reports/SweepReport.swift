@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 
 /// The sweep's table, its one-line verdict and its `--output` document (SPEC section 14).
 enum SweepReport {

@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 
 extension LoadTest {
     struct Collected {

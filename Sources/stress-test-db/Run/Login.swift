@@ -1,5 +1,6 @@
 import CurlEngine
 import Foundation
+import LoadCore
 
 /// `--login EMAIL` (SPEC section 16): the JWT from LAMB's `POST /creator/login`, with the password
 /// from `LAMB_PASSWORD` (environment or .env) or asked for without echo on a terminal. The password

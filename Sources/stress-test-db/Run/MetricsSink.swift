@@ -1,4 +1,3 @@
-import CurlEngine
 import DequeModule
 import Foundation
 import Synchronization

@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 
 /// The live line on stderr: in place on a terminal, a plain line every few seconds otherwise.
 struct ProgressLine {

@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 
 /// One consumer of a run's records as they arrive: statistics, the progress line, the JSON Lines file,
 /// the `--output` spool, the HDR log, the time series. The collector drives a list of them, on one thread.

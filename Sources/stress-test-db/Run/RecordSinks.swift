@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 
 /// `statistics`: every record that completed after the warm-up (a sweep step's first seconds).
 final class StatisticsSink: RecordSink {

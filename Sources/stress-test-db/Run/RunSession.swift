@@ -1,4 +1,5 @@
 import CurlEngine
+import LoadCore
 import MetricsListener
 import Foundation
 import Synchronization

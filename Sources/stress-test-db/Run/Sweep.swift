@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 
 /// One capacity sweep (SPEC section 14): the levels in order until one fails, then bisection between
 /// the last passing and the first failing one. Each level is a run of its own on a fresh runner.

@@ -1,4 +1,4 @@
-import CurlEngine
+import LoadCore
 
 /// SPEC section 17: a 95% bootstrap interval for the difference of a percentile between two runs,
 /// 2,000 resamples from a fixed seed, so the same files always give the same interval.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CurlEngine
+import LoadCore
 import XCTest
 @testable import stress_test_db
 

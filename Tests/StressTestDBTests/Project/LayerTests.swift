@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// The structure checks of `scripts/`: layers one way, no long function. Each is run on the real tree
+/// The structure checks of `scripts/`: modules and folders layered one way, no long function. Each is run on the real tree
 /// (it must pass) and on a small tree with the fault planted (it must catch it).
 final class LayerTests: XCTestCase {
     static let root = DocumentationExampleTests.root
@@ -35,14 +35,29 @@ final class LayerTests: XCTestCase {
 
     func testABackEdgeIsCaught() throws {
         let tree = try plantedTree([
-            "Reports/Page.swift": "struct Page { var steps: [Step] }\n",
-            "Run/Step.swift": "struct Step { var page: Page? }\n",
+            "stress-test-db/Reports/Page.swift": "struct Page { var steps: [Step] }\n",
+            "stress-test-db/Run/Step.swift": "struct Step { var page: Page? }\n",
         ])
         defer { try? FileManager.default.removeItem(at: tree) }
         let result = try run("check-layers", [tree.path])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.output.contains("Reports names Step of Run"), result.output)
         XCTAssertFalse(result.output.contains("Run names Page"), "Run may use Reports: \(result.output)")
+    }
+
+    func testAnImportAcrossTheModuleLayersIsCaught() throws {
+        let tree = try plantedTree([
+            "LoadCore/Core.swift": "import Foundation\n@testable import CCurl\n",
+            "URLSessionRunner/Runner.swift": "import Foundation\nimport CurlEngine\nimport LoadCore\n",
+            "CurlEngine/Engine.swift": "import CCurl\nimport LoadCore\n// import URLSessionRunner\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let result = try run("check-layers", [tree.path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.output.contains("module LoadCore imports CCurl"), result.output)
+        XCTAssertTrue(result.output.contains("module URLSessionRunner imports CurlEngine"), result.output)
+        XCTAssertFalse(result.output.contains("module CurlEngine"), "CurlEngine may import CCurl and LoadCore: \(result.output)")
+        XCTAssertFalse(result.output.contains("imports LoadCore"), result.output)
     }
 
     func testNoFunctionInSourcesIsOverSixtyLines() throws {

@@ -1,4 +1,4 @@
-import CurlEngine
+import LoadCore
 import XCTest
 @testable import stress_test_db
 

@@ -1,4 +1,3 @@
-import CurlEngine
 import XCTest
 @testable import stress_test_db
 
@@ -23,5 +22,14 @@ final class RawResultsSpoolTests: XCTestCase {
         }
         let parsed = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
         XCTAssertEqual((parsed?["raw_results"] as? [Any])?.count, 3)
+    }
+}
+
+extension RawResultsSpool {
+    /// Records added and flushed at once, throwing what the flush met (the run's sink adds and flushes apart).
+    func append(_ records: [ResponseRecord]) throws {
+        records.forEach(add)
+        flush()
+        if let failure { throw FileError(failure) }
     }
 }

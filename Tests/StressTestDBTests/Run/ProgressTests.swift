@@ -1,5 +1,5 @@
-import CurlEngine
 import Foundation
+import LoadCore
 import TestSupport
 import XCTest
 @testable import stress_test_db

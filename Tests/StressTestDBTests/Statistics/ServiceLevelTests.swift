@@ -1,4 +1,3 @@
-import CurlEngine
 import XCTest
 @testable import stress_test_db
 

@@ -1,4 +1,3 @@
-import CurlEngine
 import Foundation
 
 /// The `#[stress-test-db ...]` line read back, every value checked: a count is a whole number from 0,

@@ -1,5 +1,5 @@
 import XCTest
-@testable import CurlEngine
+@testable import LoadCore
 
 /// Server-Sent Events fed in every split a socket could deliver.
 final class SSEScannerTests: XCTestCase {

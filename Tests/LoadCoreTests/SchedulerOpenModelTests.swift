@@ -1,5 +1,5 @@
 import XCTest
-@testable import CurlEngine
+@testable import LoadCore
 
 /// The open model and the stages, without a socket: made-up clocks, counted starts.
 final class SchedulerOpenModelTests: XCTestCase {

@@ -16,10 +16,3 @@ public protocol LoadRunner: AnyObject, Sendable {
     /// `--think`: VUs pausing between requests now.
     var thinking: Int { get }
 }
-
-extension CurlEngine: LoadRunner {
-    public var connectionsOpened: Int? { counters.connectionsOpened }
-    public var requestsStarted: Int { counters.requestsStarted }
-    public var achievedRate: Double? { configuration.plan.isOpen ? counters.achievedRate : nil }
-    public var thinking: Int { counters.thinking }
-}

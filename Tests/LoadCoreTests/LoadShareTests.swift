@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import XCTest
-@testable import CurlEngine
+@testable import LoadCore
 
 /// Several loops' schedulers over one `LoadShare` (SPEC 19), without a socket: made-up clocks.
 final class LoadShareTests: XCTestCase {

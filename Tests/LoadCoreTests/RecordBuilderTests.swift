@@ -1,5 +1,5 @@
 import XCTest
-@testable import CurlEngine
+@testable import LoadCore
 
 /// The one record builder both transports use: what it makes of a transfer's facts, the clocks, a
 /// stream and a conversation. The engine and the URLSession runner feed it (their end-to-end tests in

@@ -1,5 +1,5 @@
 import XCTest
-@testable import CurlEngine
+@testable import LoadCore
 
 /// Stage ramps and arrival schedules: plain arithmetic, checked against hand-computed values.
 final class LoadPlanTests: XCTestCase {

@@ -60,8 +60,8 @@ public final class Conversation {
     /// The current conversation's place among all begun (its prompt and assistant go round-robin by it).
     public private(set) var number = 0
     /// The body of the request in flight, in memory libcurl may point at until it completes.
-    private(set) var body = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
-    private(set) var bodyCount = 0
+    package private(set) var body = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+    package private(set) var bodyCount = 0
 
     public init() {}
 

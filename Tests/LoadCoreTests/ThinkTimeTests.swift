@@ -1,5 +1,5 @@
 import XCTest
-@testable import CurlEngine
+@testable import LoadCore
 
 /// `--think` (SPEC 20): the specs, the draws, and the scheduler's pauses with made-up clocks.
 final class ThinkTimeTests: XCTestCase {

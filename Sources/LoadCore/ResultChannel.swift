@@ -9,16 +9,16 @@ import Foundation
 /// `@unchecked Sendable`: a batch belongs to one thread at a time, the channel's lock passing it on.
 /// Owned by its loop until `push`, by the consumer until `giveBack` (it keeps none), then by the loop again.
 public final class RecordBatch: @unchecked Sendable {
-    public internal(set) var results: [RequestResult] = []
+    public package(set) var results: [RequestResult] = []
     /// The loop that fills it, which alone reuses it; nil for a producer that does not.
-    let producer: Int?
+    package let producer: Int?
 
     public init(_ results: [RequestResult] = []) {
         self.results = results
         producer = nil
     }
 
-    init(producer: Int) { self.producer = producer }
+    package init(producer: Int) { self.producer = producer }
 }
 
 /// Hands record batches from producers (the loop threads, or the URLSession runner) to one consumer,
@@ -100,22 +100,9 @@ public final class ResultChannel: @unchecked Sendable {
     }
 
     /// Producer `producer` takes back one of its read batches to refill, if the consumer returned any.
-    func takeReturned(producer: Int) -> RecordBatch? {
+    package func takeReturned(producer: Int) -> RecordBatch? {
         condition.lock()
         defer { condition.unlock() }
         return returned[producer].popLast()
-    }
-}
-
-extension ResultChannel {
-    /// Every record until the channel closes, each batch handed back once copied (tests, probes).
-    public func collectAll() -> [RequestResult] {
-        var all: [RequestResult] = []
-        var drained: [RecordBatch] = []
-        while next(timeout: nil, into: &drained) != .closed {
-            for batch in drained { all += batch.results }
-            giveBack(&drained)
-        }
-        return all
     }
 }

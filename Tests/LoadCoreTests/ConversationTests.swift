@@ -1,5 +1,5 @@
 import XCTest
-@testable import CurlEngine
+@testable import LoadCore
 
 /// `--turns`: each turn's body built by appending to the history, from JSON and streamed answers.
 final class ConversationTests: XCTestCase {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import CurlEngine
+@testable import LoadCore
 
 /// The closed-loop plan without a socket: made-up clocks, counted starts.
 final class SchedulerTests: XCTestCase {

@@ -101,9 +101,6 @@ public struct Scheduler: Sendable {
     /// The run's number of this loop's VU `user`.
     public func runIndex(of user: Int) -> Int { user * share.loops + loop }
 
-    /// Open model: arrivals taken by the loops so far.
-    public var released: Int { share.arrivalsTaken }
-
     static func nanoseconds(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1e9) }
 
     /// Requests started per second from the first due time to the last start (SPEC section 11).
