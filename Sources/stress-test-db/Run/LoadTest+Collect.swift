@@ -21,9 +21,10 @@ extension LoadTest {
 
     /// Runs the load through the record pipeline: statistics, progress, the JSONL file, the spool, the
     /// HDR log and the time series, each a sink. `finishSeries`: write the time series' last, partial
-    /// line and judge the drift (a sweep does that once, after its last level).
+    /// line and judge the drift (a sweep does that once, after its last level). `clock`: the wall clock (a test's scripted one).
     func collect(from runner: any LoadRunner, responses: Int32?, spool: RawResultsSpool?, timeSeries: TimeSeriesOutput?,
-                 hdr: HdrLogOutput? = nil, metrics: MetricsSink? = nil, finishSeries: Bool = true) -> Collected {
+                 hdr: HdrLogOutput? = nil, metrics: MetricsSink? = nil, finishSeries: Bool = true,
+                 clock: @escaping () -> Int64 = wallClockMicroseconds) -> Collected {
         let statistics = StatisticsSink(serviceLevel: configuration.serviceLevel, warmupSeconds: configuration.warmupSeconds)
         let responsesSink = responses.map {
             ResponsesSink(descriptor: $0, path: configuration.responsesPath ?? "", console: console, runner: runner)
@@ -36,7 +37,7 @@ extension LoadTest {
                               inFlight: min(vuCap, max(0, runner.requestsStarted - completed)), connectionsOpened: runner.connectionsOpened,
                               thinking: thinks ? runner.thinking : nil)
         }
-        let start = wallClockMicroseconds()
+        let start = clock()
         timeSeries?.begin(at: start, gauges: gauges)
         metrics?.begin(at: start, gauges: gauges)
         hdr?.begin(at: start, shard: configuration.shard?.description ?? "0/1")
@@ -45,12 +46,12 @@ extension LoadTest {
         let optional: [(any RecordSink)?] = [progress,
                                              responsesSink, spool, hdr, timeSeries, metrics]
         let sinks: [any RecordSink] = [statistics] + optional.compactMap { $0 } + [MemoryTrimSink()]
-        let (wallSeconds, _) = RecordCollector(runner: runner, configuration: configuration).run(sinks, startMicroseconds: start)
+        let (wallSeconds, _) = RecordCollector(runner: runner, configuration: configuration, clock: clock).run(sinks, startMicroseconds: start)
 
         var collected = Collected(statistics: statistics.statistics, outputFailure: spool?.failure,
                                   writeFailure: responsesSink?.failure, wallSeconds: wallSeconds)
         if let timeSeries, finishSeries {
-            let end = Double(wallClockMicroseconds() - start) / 1e6
+            let end = Double(clock() - start) / 1e6
             collected.drift = timeSeries.finish(at: timeSeries.seriesSeconds(end), gauges: gauges(end, collected.statistics.total))
             collected.timeSeriesFailure = timeSeries.failure
             collected.timeline = timeSeries.points

@@ -29,9 +29,13 @@ struct RecordCollector {
     let trustStatus: Bool
     /// With several `--assistant-id`s: the one request `requestIndex` went to.
     let assistantIDs: [String]
+    /// The wall clock, µs since the epoch: what the sinks' seconds and the waits for their ticks are read on
+    /// (a test's scripted clock).
+    let clock: () -> Int64
 
-    init(runner: any LoadRunner, configuration: Configuration) {
+    init(runner: any LoadRunner, configuration: Configuration, clock: @escaping () -> Int64 = wallClockMicroseconds) {
         self.runner = runner
+        self.clock = clock
         responseMaxChars = configuration.responseMaxChars
         trustStatus = configuration.trustStatus
         assistantIDs = configuration.assistantIDs
@@ -49,7 +53,7 @@ struct RecordCollector {
         while true {
             // The wait ends with records, or when a sink's clock is due (a progress line, an interval's end).
             let due = sinks.compactMap(\.nextTick).min()
-            let next = runner.results.next(timeout: due.map { max(0, $0 - seconds(wallClockMicroseconds())) }, into: &drained)
+            let next = runner.results.next(timeout: due.map { max(0, $0 - seconds(clock())) }, into: &drained)
             if next == .closed { break }
             if next == .results {
                 for result in drained.lazy.flatMap(\.results) {
@@ -61,10 +65,10 @@ struct RecordCollector {
                 runner.results.giveBack(&drained)
                 wallSeconds = Double(monotonicNanoseconds() - start) / 1e9
             }
-            let now = seconds(wallClockMicroseconds())
+            let now = seconds(clock())
             for sink in sinks { sink.tick(at: now, completed: completed) }
         }
-        let end = seconds(wallClockMicroseconds())
+        let end = seconds(clock())
         return (wallSeconds, sinks.compactMap { $0.finish(at: end, completed: completed) })
     }
 
