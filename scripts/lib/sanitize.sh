@@ -6,7 +6,8 @@
 # beside the test bundle, and passes *SAN_OPTIONS on to them). Every report is written to
 # $scratch/sanitizer-reports; the lane fails if there is one, whatever the tests said.
 
-# The CurlEngine unit tests (the engine against real loopback servers, its decisions), then end-to-end
+# The CurlEngine and LoadCore unit tests (the engine against real loopback servers, its decisions), the
+# record pipeline driven by a scripted runner on its own thread, then end-to-end
 # runs of the sanitized binaries: plain HTTP with every output and the record pipeline, the URLSession
 # runner, TLS through nginx, HTTP/2 (streams, conversations, Ctrl-C), streaming, --loops 3, Ctrl-C at
 # 1000 VUs, --metrics (Hummingbird's threads reading the board).
@@ -14,6 +15,8 @@ sanitize_filter() {
     local e2e="StressTestDBTests\\."
     local tests=(
         "CurlEngineTests\\."
+        "LoadCoreTests\\."
+        "${e2e}(RecordCollectorTests|LoadTestCollectTests)/"
         "${e2e}EndToEndTests/test(AllOutputsAgreeAndCountEveryRequest|ResponsesAreWrittenWhileTheRunGoes|URLSessionRunner.*)$"
         "${e2e}HTTP2Tests/test(RequestsMultiplexOverTheConnectionsAskedForOverTLS|StreamsAndConversationsOverHTTP2|CtrlCOverHTTP2RecordsEveryRequestOnce|TLSSessionsAreResumedAcrossReconnects)$"
         "${e2e}StreamingTests/testEveryBrokenStreamIsCountedByKind$"

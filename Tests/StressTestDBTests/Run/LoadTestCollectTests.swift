@@ -1,4 +1,4 @@
-@testable import CurlEngine
+@testable import LoadCore
 import Foundation
 import XCTest
 @testable import stress_test_db

@@ -1,4 +1,4 @@
-@testable import CurlEngine
+@testable import LoadCore
 import Foundation
 import Synchronization
 @testable import stress_test_db
