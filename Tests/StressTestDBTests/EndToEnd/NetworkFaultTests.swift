@@ -121,9 +121,15 @@ final class NetworkFaultTests: BinaryTestCase {
     }
 
     /// The generator's own packets to the target answered with a reset for half a second: the streams
-    /// in flight are cut mid-answer.
+    /// in flight are cut mid-answer. It starts once the run is under way (its first record written, at
+    /// most 30 s), not at a fixed time: a loaded machine once started the run after the burst had ended.
     func resetBurst() {
-        usleep(2_000_000)
+        let begun = Date()
+        while (try? FileManager.default.attributesOfItem(atPath: path("r.jsonl"))[.size] as? Int) ?? 0 == 0,
+              Date().timeIntervalSince(begun) < 30 {
+            usleep(50_000)
+        }
+        usleep(300_000)
         try? network.faults((output: "tcp flags & (syn | ack) != syn reject with tcp reset", input: ""))
         usleep(500_000)
         try? network.faults(nil)
