@@ -39,7 +39,7 @@ struct RunCommand: ParsableCommand {
             Console(secrets: [options.target.authToken].compactMap { $0 }).error("\(error)")
             throw ExitCode(1)
         }
-        if configuration.tls.insecure {
+        if configuration.target.tls.insecure {
             Console().err("Warning: --insecure: https certificates are not verified; the numbers are real but the peer is unproven.\n")
         }
         throw ExitCode(LoadTest(configuration: configuration).run())

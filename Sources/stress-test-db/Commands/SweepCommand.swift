@@ -61,16 +61,15 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        var configuration: Configuration
+        let configuration: Configuration
         do {
             configuration = try Configuration.resolve(
-                target: target, output: output, streaming: levels.request.stream, environment: ProcessInfo.processInfo.environment,
+                target: target, output: output, request: levels.request, environment: ProcessInfo.processInfo.environment,
                 readFile: FileOutput.readText, login: Login.token)
         } catch {
             Console(secrets: [target.authToken].compactMap { $0 }).error("\(error)")
             throw ExitCode(1)
         }
-        configuration.apply(levels.request)
         let sweep = Sweep(base: configuration, levels: try plannedLevels(), byRate: levels.rate != nil,
                           stepSeconds: levels.stepDuration, warmupSeconds: levels.warmup, maxP95: levels.maxP95,
                           maxErrorRate: levels.maxErrorRate, refine: levels.refine)

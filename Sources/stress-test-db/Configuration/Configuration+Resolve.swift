@@ -19,16 +19,16 @@ extension Configuration {
         if let prompts = options.load.prompts {
             try FileRoles.check(outputs: FileRoles.outputs(options.output), inputs: [FileRoles.Named(flag: "--prompts", path: prompts)])
         }
-        var configuration = try resolve(target: options.target, output: options.output, streaming: options.load.request.stream,
+        var configuration = try resolve(target: options.target, output: options.output, request: options.load.request,
                                         environment: environment, readFile: readFile, login: login)
         try configuration.apply(options.load, readFile: readFile)
         return configuration
     }
 
-    /// The target and outputs, with the load of one VU and no limit: what `sweep` starts from (it applies
-    /// the request options and sets each level's load itself); `run` applies its load options on top.
+    /// The target, the request and the outputs, with the load of one VU and no limit: what `sweep` starts
+    /// from (it sets each level's load itself); `run` applies its load options on top.
     static func resolve(
-        target options: TargetOptions, output: OutputOptions, streaming: Bool, environment processEnvironment: [String: String],
+        target options: TargetOptions, output: OutputOptions, request: RequestOptions, environment processEnvironment: [String: String],
         readFile: (String) throws -> String?, login: ((String, String, String, TLSOptions) throws -> String)? = nil
     ) throws -> Configuration {
         let settings = try Settings.load(envFile: options.envFile, environment: processEnvironment, readFile: readFile)
@@ -36,70 +36,74 @@ extension Configuration {
             .compactMap { flag, path in path.map { FileRoles.Named(flag: flag, path: $0) } }
         try FileRoles.check(outputs: FileRoles.outputs(output), inputs: inputs)
         var target = try resolveTarget(options, settings)
-        let tls = TLSOptions(caCertificatePath: options.cacert, insecure: options.insecure)
+        target.tls = TLSOptions(caCertificatePath: options.cacert, insecure: options.insecure)
         if let email = options.login {
             guard let login else { throw ConfigurationError("--login \(email): no way to reach the server here.") }
             let password = try settings.password(email: email)
-            do { target.token = try login(target.baseURL, email, password, tls) } catch { throw ConfigurationError("\(error)") }
+            do { target.token = try login(target.baseURL, email, password, target.tls) } catch { throw ConfigurationError("\(error)") }
         }
         try checkHeaderValue(target.token, "the token (--auth-token, JWT_TOKEN or --login's answer)")
         try checkHeaderValue(settings.embeddingsToken, "the embeddings config token")
         try checkTLS(options, readFile: readFile)
+        target.readinessCheck = !(options.noCheck || settings.noServerCheck)
+        target.embeddingsConfigURL = settings["EMBEDDINGS_CONFIG_URL"] ?? settings["KB_EMBEDDINGS_CONFIG_URL"]
+        target.embeddingsConfigToken = settings.embeddingsToken ?? target.token
+        target.envFilesRead = settings.filesRead
+        var load = Load(virtualUsers: 1, pace: .closed(stages: nil))
+        if let list = options.sourceAddress { load.transport.sourceAddresses = try SourceAddress.parse(list) }
+        let streaming = request.stream
         var configuration = Configuration(
-            baseURL: target.baseURL, assistantID: target.assistantIDs.joined(separator: "+"), token: target.token,
-            requestURL: target.requestURLs[0], virtualUsers: 1, plan: .closed(stages: nil), thresholds: [],
-            streaming: streaming, serviceLevel: try output.slo.map { try ServiceLevel.parse($0, streaming: streaming) },
-            timeSeriesPath: output.timeseries,
+            target: target,
+            workload: Workload(prompt: settings["STRESS_PROMPT"] ?? "Hello", streaming: streaming, timeoutSeconds: defaultTimeoutSeconds),
+            load: load, outputs: try outputs(output, settings: settings),
+            checks: Checks(serviceLevel: try output.slo.map { try ServiceLevel.parse($0, streaming: streaming) }))
+        configuration.apply(request)
+        return configuration
+    }
+
+    /// The output flags, with `RESPONSE_BODY_MAX_CHARS` for the cap when `--response-max-chars` is not given.
+    private static func outputs(_ output: OutputOptions, settings: Settings) throws -> Outputs {
+        Outputs(
+            outputPath: output.output, responsesPath: output.responses, csvPath: output.csv, reportPath: output.report,
+            hdrPath: output.hdr, timeSeriesPath: output.timeseries,
             // The report's charts over time need intervals: 1 s when only --report asks for them.
             intervalSeconds: output.interval ?? (output.timeseries != nil || output.hdr != nil ? 10 : (output.report != nil ? 1 : nil)),
-            reportPath: output.report, requestLimit: nil, durationSeconds: nil, timeoutSeconds: defaultTimeoutSeconds,
-            responseMaxChars: output.responseMaxChars ?? settings.responseMaxChars,
-            readinessCheck: !(options.noCheck || settings.noServerCheck), prompt: settings["STRESS_PROMPT"] ?? "Hello",
-            runner: .curl, verbose: output.verbose, progress: !output.noProgress,
-            outputPath: output.output, responsesPath: output.responses, csvPath: output.csv, trustStatus: output.trustStatus, tls: tls,
-            embeddingsConfigURL: settings["EMBEDDINGS_CONFIG_URL"] ?? settings["KB_EMBEDDINGS_CONFIG_URL"],
-            embeddingsConfigToken: settings.embeddingsToken ?? target.token, envFilesRead: settings.filesRead)
-        configuration.assistantIDs = target.assistantIDs
-        configuration.requestURLs = target.requestURLs
-        configuration.hdrPath = output.hdr
-        (configuration.metrics, configuration.metricsLingerSeconds) = (output.metrics, output.metricsLinger)
-        if let list = options.sourceAddress { configuration.sourceAddresses = try SourceAddress.parse(list) }
-        return configuration
+            metrics: output.metrics, metricsLingerSeconds: output.metricsLinger,
+            responseMaxChars: output.responseMaxChars ?? settings.responseMaxChars, trustStatus: output.trustStatus,
+            verbose: output.verbose, progress: !output.noProgress)
     }
 
     /// The load options of a run: its shape and limits, the request, the runner.
     mutating func apply(_ load: LoadOptions, readFile: (String) throws -> String?) throws {
         let shape = Self.loadShape(load)
-        (virtualUsers, plan) = (shape.virtualUsers, shape.plan)
-        thresholds = try load.thresholds.map(Threshold.parse)
-        (requestLimit, durationSeconds) = (load.requests, load.duration)
-        apply(load.request)
-        runner = load.sync ? .urlSession : .curl
-        if load.sync && (tls.caCertificatePath != nil || tls.insecure) {
+        (self.load.virtualUsers, self.load.pace, self.load.seed) = (shape.virtualUsers, shape.pace, load.seed)
+        checks.thresholds = try load.thresholds.map(Threshold.parse)
+        (self.load.requestLimit, self.load.durationSeconds) = (load.requests, load.duration)
+        self.load.transport.runner = load.sync ? .urlSession : .curl
+        if load.sync && (target.tls.caCertificatePath != nil || target.tls.insecure) {
             throw ConfigurationError("--cacert and --insecure work with the libcurl engine only; drop --sync or trust the certificate system-wide.")
         }
-        model = load.model
-        (minimumTurns, turns) = (load.turns.minimum, load.turns.maximum)
-        (http2, connections) = (load.http2, load.connections)
-        refusedPause = load.refusedPause > 0 ? load.refusedPause : nil
-        seed = load.seed
+        target.model = load.model
+        (workload.minimumTurns, workload.turns) = (load.turns.minimum, load.turns.maximum)
+        (self.load.transport.http2, self.load.transport.connections) = (load.http2, load.connections)
+        self.load.transport.refusedPause = load.refusedPause > 0 ? load.refusedPause : nil
         if let path = load.prompts {
             let text: String?
             do { text = try readFile(path) } catch { throw ConfigurationError("--prompts: \(error).") }
             guard let text else { throw ConfigurationError("--prompts \(path) does not exist. Give a file of prompts, one a line.") }
-            prompts = try PromptFile.parse(text, path: path)
+            workload.prompts = try PromptFile.parse(text, path: path)
         }
-        persistChat = !load.noPersist
-        loops = load.loops
-        if let shard = load.shard { try apply(shard) }
+        workload.persistChat = !load.noPersist
+        self.load.transport.loops = load.loops
+        if let shard = load.shard { try self.load.apply(shard) }
     }
 
     /// What each request asks and the pause between a VU's requests (run and sweep alike); the
     /// streaming flag was read with the outputs, which check `--slo` against it.
-    mutating func apply(_ request: RequestOptions) {
-        timeoutSeconds = request.timeout
-        if let prompt = request.prompt { self.prompt = prompt }
-        think = request.think
+    private mutating func apply(_ request: RequestOptions) {
+        workload.timeoutSeconds = request.timeout
+        if let prompt = request.prompt { workload.prompt = prompt }
+        workload.think = request.think
     }
 
     /// The environment with the `.env` files merged in, in SPEC section 1's order.
@@ -160,14 +164,6 @@ extension Configuration {
             ["EMBEDDINGS_CONFIG_TOKEN", "KB_EMBEDDINGS_CONFIG_TOKEN", "KB_API_KEY", "KB_SERVER_API_KEY"]
                 .lazy.compactMap { self[$0] }.first
         }
-    }
-
-    struct Target {
-        var baseURL: String
-        var token: String?
-        /// `--assistant-id 1,2,3`: the requests go round-robin over them, one URL each.
-        var assistantIDs: [String]
-        var requestURLs: [String]
     }
 
     /// Base URL, token and assistant, each from the first source that has it; the missing ones named together.

@@ -48,14 +48,14 @@ struct StageList: ExpressibleByArgument, Equatable {
 extension LoadPlan.Arrival: ExpressibleByArgument {}
 
 extension Configuration {
-    /// SPEC section 11: the plan the flags describe, and the VUs it runs with. With both `--rate` and
+    /// SPEC section 11: the pace the flags describe, and the VUs it runs with. With both `--rate` and
     /// `--stages`, the stages' targets are rates (`--rate` chooses the open model; its own value is
     /// then not used, since the ramp starts from 0).
-    static func loadShape(_ load: LoadOptions) -> (plan: LoadPlan, virtualUsers: Int) {
+    static func loadShape(_ load: LoadOptions) -> (pace: Pace, virtualUsers: Int) {
         let stages = load.stages?.profile
         if let rate = load.rate {
             let source: LoadPlan.RateSource = stages.map { .stages($0) } ?? .fixed(requestsPerSecond: rate)
-            return (.open(rate: source, arrival: load.arrival, seed: load.seed), load.vus ?? 100)
+            return (.open(rate: source, arrival: load.arrival), load.vus ?? 100)
         }
         if let stages {
             return (.closed(stages: stages), load.vus ?? max(1, Int(stages.highestTarget.rounded(.up))))

@@ -45,8 +45,9 @@ struct Shard: ExpressibleByArgument, Equatable, CustomStringConvertible {
     var arrivalPhase: Double { Double(index) / Double(count) }
 }
 
-extension Configuration {
-    /// Narrows the whole run's load to this shard's share; a shard with nothing to do is an error.
+extension Configuration.Load {
+    /// Narrows the whole run's load to this shard's share (the plan follows: `Load.plan`); a shard with
+    /// nothing to do is an error.
     mutating func apply(_ shard: Shard) throws {
         guard shard.count > 1 else { self.shard = shard; return }
         let vus = shard.share(of: virtualUsers)
@@ -61,7 +62,6 @@ extension Configuration {
             requestLimit = share
         }
         virtualUsers = vus
-        plan = shard.plan(plan)
         self.shard = shard
     }
 }

@@ -5,45 +5,49 @@ import URLSessionRunner
 extension Configuration {
     /// The runner `--async`/`--sync` chose, for this configuration.
     func makeRunner() throws -> any LoadRunner {
-        switch runner {
+        switch load.transport.runner {
         case .curl: return try CurlEngine(configuration: engineConfiguration)
         case .urlSession: return URLSessionRunner(configuration: engineConfiguration)
         }
     }
 
+    var engineConfiguration: EngineConfiguration {
+        let bodies = RequestBodies(workload, target: target), transport = load.transport
+        let maxChars = outputs.responseMaxChars
+        var configuration = EngineConfiguration(
+            url: target.requestURL, method: "POST", headers: target.requestHeaders, body: Array(bodies.single.utf8),
+            virtualUsers: load.virtualUsers, requestLimit: load.requestLimit, durationSeconds: load.durationSeconds,
+            timeoutSeconds: workload.timeoutSeconds,
+            // Enough bytes for `responseMaxChars` scalars (4 bytes at most each), and enough
+            // for the body scanner to find `model` and `error` in a large answer.
+            bodyCaptureBytes: maxChars == 0 ? 64 << 20 : max(maxChars * 4 + 4, 64 << 10),
+            tls: target.tls, plan: load.plan, streaming: workload.streaming, urls: target.requestURLs,
+            bodies: bodies.all.map { Array($0.utf8) }, conversations: bodies.conversationPlan(seed: load.seed),
+            arrivalPhase: load.shard?.arrivalPhase ?? 0, sourceAddresses: transport.sourceAddresses,
+            loops: load.loopsUsed ?? 1, think: workload.think, thinkSeed: load.seed, refusedPause: transport.refusedPause)
+        configuration.http2 = transport.http2
+        configuration.connections = transport.connections
+        return configuration
+    }
+
+    /// What the reports say of this run besides its records.
+    var runDescription: RunDescription {
+        RunDescription(apiURL: target.baseURL, assistantID: target.assistantID, virtualUsers: load.virtualUsers,
+                       requestLimit: load.requestLimit, durationSeconds: load.durationSeconds,
+                       timeoutSeconds: workload.timeoutSeconds, shard: load.shard?.description, loops: load.loopsUsed,
+                       streaming: workload.streaming, offeredRate: load.plan.offeredRate, think: workload.think?.description,
+                       httpVersion: load.transport.http2 ? "2" : nil)
+    }
+}
+
+extension Configuration.Outputs {
     /// Every output written at the end is checked before any load is sent.
-    func checkOutputPaths() throws {
+    func checkPaths() throws {
         for (flag, path) in [("--output", outputPath), ("--csv", csvPath), ("--report", reportPath), ("--hdr", hdrPath)] {
             guard let path else { continue }
             do { try FileOutput.checkWritable(path) } catch {
                 throw ConfigurationError("cannot write \(flag) \(path): \(error). Choose a writable path.")
             }
         }
-    }
-
-    var engineConfiguration: EngineConfiguration {
-        var configuration = EngineConfiguration(
-            url: requestURL, method: "POST", headers: requestHeaders, body: Array(requestBody.utf8),
-            virtualUsers: virtualUsers, requestLimit: requestLimit, durationSeconds: durationSeconds,
-            timeoutSeconds: timeoutSeconds,
-            // Enough bytes for `responseMaxChars` scalars (4 bytes at most each), and enough
-            // for the body scanner to find `model` and `error` in a large answer.
-            bodyCaptureBytes: responseMaxChars == 0 ? 64 << 20 : max(responseMaxChars * 4 + 4, 64 << 10),
-            tls: tls, plan: plan, streaming: streaming, urls: requestURLs, bodies: requestBodies.map { Array($0.utf8) },
-            conversations: conversationPlan, arrivalPhase: shard?.arrivalPhase ?? 0, sourceAddresses: sourceAddresses,
-            loops: loopsUsed ?? 1, think: think, thinkSeed: seed, refusedPause: refusedPause)
-        configuration.http2 = http2
-        configuration.connections = connections
-        return configuration
-    }
-}
-
-extension Configuration {
-    /// What the reports say of this run besides its records.
-    var runDescription: RunDescription {
-        RunDescription(apiURL: baseURL, assistantID: assistantID, virtualUsers: virtualUsers, requestLimit: requestLimit,
-                       durationSeconds: durationSeconds, timeoutSeconds: timeoutSeconds, shard: shard?.description,
-                       loops: loopsUsed, streaming: streaming, offeredRate: plan.offeredRate, think: think?.description,
-                       httpVersion: http2 ? "2" : nil)
     }
 }

@@ -3,17 +3,17 @@ import Foundation
 
 /// SPEC section 7: the embeddings model for the CSV, from LAMB's KB settings.
 enum EmbeddingsDiscovery {
-    static func candidates(_ configuration: Configuration) -> [(url: String, token: String?)] {
+    static func candidates(_ target: Configuration.Target) -> [(url: String, token: String?)] {
         var list: [(url: String, token: String?)] = []
-        if let url = configuration.embeddingsConfigURL { list.append((url, configuration.embeddingsConfigToken)) }
-        list.append((configuration.baseURL + "/creator/admin/org-admin/settings/kb/embeddings-config", configuration.token))
+        if let url = target.embeddingsConfigURL { list.append((url, target.embeddingsConfigToken)) }
+        list.append((target.baseURL + "/creator/admin/org-admin/settings/kb/embeddings-config", target.token))
         return list
     }
 
-    static func discover(_ configuration: Configuration, log: (String) -> Void) -> String {
-        for (url, token) in candidates(configuration) {
+    static func discover(_ target: Configuration.Target, log: (String) -> Void) -> String {
+        for (url, token) in candidates(target) {
             let headers = token.map { ["Authorization: Bearer \($0)", "Accept: application/json"] } ?? ["Accept: application/json"]
-            let response = Probe.perform(method: "GET", url: url, headers: headers, timeoutSeconds: 10, tls: configuration.tls)
+            let response = Probe.perform(method: "GET", url: url, headers: headers, timeoutSeconds: 10, tls: target.tls)
             guard response.failure == nil, (200..<300).contains(response.statusCode) else {
                 log("  embeddings config \(url) -> \(response.failure?.rawValue ?? "HTTP \(response.statusCode)"), skipped")
                 continue

@@ -15,8 +15,9 @@ extension LoadTest {
 
     /// `--hdr`'s log for this run, if asked for.
     var hdrOutput: HdrLogOutput? {
-        guard let path = configuration.hdrPath, let interval = configuration.intervalSeconds else { return nil }
-        return HdrLogOutput(path: path, intervalSeconds: interval, streaming: configuration.streaming, openModel: configuration.plan.isOpen)
+        guard let path = configuration.outputs.hdrPath, let interval = configuration.outputs.intervalSeconds else { return nil }
+        return HdrLogOutput(path: path, intervalSeconds: interval, streaming: configuration.workload.streaming,
+                            openModel: configuration.load.plan.isOpen)
     }
 
     /// Runs the load through the record pipeline: statistics, progress, the JSONL file, the spool, the
@@ -25,12 +26,12 @@ extension LoadTest {
     func collect(from runner: any LoadRunner, responses: Int32?, spool: RawResultsSpool?, timeSeries: TimeSeriesOutput?,
                  hdr: HdrLogOutput? = nil, metrics: MetricsSink? = nil, finishSeries: Bool = true,
                  clock: @escaping () -> Int64 = wallClockMicroseconds) -> Collected {
-        let statistics = StatisticsSink(serviceLevel: configuration.serviceLevel, warmupSeconds: configuration.warmupSeconds)
+        let statistics = StatisticsSink(serviceLevel: configuration.checks.serviceLevel, warmupSeconds: configuration.load.warmupSeconds)
         let responsesSink = responses.map {
-            ResponsesSink(descriptor: $0, path: configuration.responsesPath ?? "", console: console, runner: runner)
+            ResponsesSink(descriptor: $0, path: configuration.outputs.responsesPath ?? "", console: console, runner: runner)
         }
-        let plan = configuration.plan, virtualUsers = Double(configuration.virtualUsers), thinks = configuration.think != nil
-        let vuCap = configuration.virtualUsers
+        let plan = configuration.load.plan, virtualUsers = Double(configuration.load.virtualUsers)
+        let thinks = configuration.workload.think != nil, vuCap = configuration.load.virtualUsers
         let gauges = { (seconds: Double, completed: Int) in
             TimeSeries.Gauges(target: plan.target(atSeconds: seconds) ?? virtualUsers,
                               // The loops' count is published a batch at a time: never more than the VUs.
@@ -40,13 +41,15 @@ extension LoadTest {
         let start = clock()
         timeSeries?.begin(at: start, gauges: gauges)
         metrics?.begin(at: start, gauges: gauges)
-        hdr?.begin(at: start, shard: configuration.shard?.description ?? "0/1")
-        let progress = configuration.progress
-            ? ProgressSink(configuration, console: console, thinking: thinks ? { runner.thinking } : nil) : nil
+        hdr?.begin(at: start, shard: configuration.load.shard?.description ?? "0/1")
+        let progress = configuration.outputs.progress
+            ? ProgressSink(configuration.load, console: console, thinking: thinks ? { runner.thinking } : nil) : nil
         let optional: [(any RecordSink)?] = [progress,
                                              responsesSink, spool, hdr, timeSeries, metrics]
         let sinks: [any RecordSink] = [statistics] + optional.compactMap { $0 } + [MemoryTrimSink()]
-        let (wallSeconds, _) = RecordCollector(runner: runner, configuration: configuration, clock: clock).run(sinks, startMicroseconds: start)
+        let (wallSeconds, _) = RecordCollector(
+            runner: runner, responseMaxChars: configuration.outputs.responseMaxChars, trustStatus: configuration.outputs.trustStatus,
+            assistantIDs: configuration.target.assistantIDs, clock: clock).run(sinks, startMicroseconds: start)
 
         var collected = Collected(statistics: statistics.statistics, outputFailure: spool?.failure,
                                   writeFailure: responsesSink?.failure, wallSeconds: wallSeconds)

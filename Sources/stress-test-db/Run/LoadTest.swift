@@ -12,25 +12,26 @@ struct LoadTest {
     }
 
     private func verbose(_ line: String) {
-        if configuration.verbose { console.err(line + "\n") }
+        if configuration.outputs.verbose { console.err(line + "\n") }
     }
 
     func run() -> Int32 {
-        let limits = [configuration.requestLimit.map { "\($0) requests" },
-                      configuration.durationSeconds.map { "\(JSONText.integerOrNumber($0)) s" }].compactMap { $0 }
+        let load = configuration.load, target = configuration.target
+        let limits = [load.requestLimit.map { "\($0) requests" },
+                      load.durationSeconds.map { "\(JSONText.integerOrNumber($0)) s" }].compactMap { $0 }
         guard let session = RunSession(configuration, console: console, spool: true) else { return 1 }
         defer { session.outputs.close() }
-        verbose("stress-test-db: \(configuration.virtualUsers) VUs, \(limits.joined(separator: " or ")), "
-            + "POST \(configuration.requestURL), runner: \(configuration.runner.rawValue), "
-            + "auth: \(configuration.token == nil ? "none" : "Bearer ***")")
-        if configuration.runner == .curl { LibcurlFeatures.current.lines.forEach { verbose("  " + $0) } }
-        if !configuration.envFilesRead.isEmpty { verbose("  settings read from \(configuration.envFilesRead.joined(separator: ", "))") }
+        verbose("stress-test-db: \(load.virtualUsers) VUs, \(limits.joined(separator: " or ")), "
+            + "POST \(target.requestURL), runner: \(load.transport.runner.rawValue), "
+            + "auth: \(target.token == nil ? "none" : "Bearer ***")")
+        if load.transport.runner == .curl { LibcurlFeatures.current.lines.forEach { verbose("  " + $0) } }
+        if !target.envFilesRead.isEmpty { verbose("  settings read from \(target.envFilesRead.joined(separator: ", "))") }
 
         let hdr = hdrOutput
         let handshakes = TLSHandshakes.now
         guard let measured = session.measure(configuration, hdr: hdr, spool: session.outputs.spool, finishSeries: true) else { return 1 }
         if let opened = measured.connectionsOpened { verbose("  connections opened: \(opened)") }
-        if configuration.runner == .curl && configuration.requestURL.lowercased().hasPrefix("https:") {
+        if load.transport.runner == .curl && target.requestURL.lowercased().hasPrefix("https:") {
             let now = TLSHandshakes.now
             verbose("  TLS handshakes: \(now.full - handshakes.full) full, \(now.resumed - handshakes.resumed) resumed")
         }
@@ -53,27 +54,28 @@ struct LoadTest {
         console.out(block)
         var saved = SavedFiles()
         saved.failures = [collected.writeFailure].compactMap { $0 } + failures
-        if let path = configuration.outputPath, let spool = session.outputs.spool {
+        let outputs = configuration.outputs
+        if let path = outputs.outputPath, let spool = session.outputs.spool {
             saved.write("--output", path, as: "Results saved to: \(path)") {
                 if let outputFailure = collected.outputFailure { throw FileError(outputFailure) }
                 try spool.writeDocument(summary, to: path)
             }
         }
-        if let path = configuration.csvPath {
+        if let path = outputs.csvPath {
             saved.write("--csv", path, as: "Summary row appended to: \(path)") { try CSVReport.appendRow(summary, to: path) }
         }
-        if let path = configuration.reportPath {
+        if let path = outputs.reportPath {
             let report = HTMLReport(
-                title: "stress-test-db: \(configuration.virtualUsers) VUs against \(configuration.requestURL)",
+                title: "stress-test-db: \(configuration.load.virtualUsers) VUs against \(configuration.target.requestURL)",
                 consoleText: console.scrub(block), keyFigures: HTMLReport.keyFigures(summary.statistics),
                 latency: summary.statistics.latencies,
-                streaming: configuration.streaming ? summary.statistics.streaming : nil, timeline: collected.timeline)
+                streaming: configuration.workload.streaming ? summary.statistics.streaming : nil, timeline: collected.timeline)
             saved.write("--report", path, as: "Report written to: \(path)") {
                 try FileOutput.write(path, contents: report.html, append: false)
             }
         }
-        if let path = configuration.hdrPath, hdrWritten { saved.add("HDR log written to: \(path)") }
-        if let path = configuration.responsesPath, collected.writeFailure == nil {
+        if let path = outputs.hdrPath, hdrWritten { saved.add("HDR log written to: \(path)") }
+        if let path = outputs.responsesPath, collected.writeFailure == nil {
             saved.add("Responses appended to: \(path) (\(summary.statistics.total) lines)")
         }
         console.out(ConsoleReport.closing(summary, savedFiles: saved.lines))

@@ -33,12 +33,13 @@ struct RecordCollector {
     /// (a test's scripted clock).
     let clock: () -> Int64
 
-    init(runner: any LoadRunner, configuration: Configuration, clock: @escaping () -> Int64 = wallClockMicroseconds) {
+    init(runner: any LoadRunner, responseMaxChars: Int, trustStatus: Bool, assistantIDs: [String],
+         clock: @escaping () -> Int64 = wallClockMicroseconds) {
         self.runner = runner
         self.clock = clock
-        responseMaxChars = configuration.responseMaxChars
-        trustStatus = configuration.trustStatus
-        assistantIDs = configuration.assistantIDs
+        self.responseMaxChars = responseMaxChars
+        self.trustStatus = trustStatus
+        self.assistantIDs = assistantIDs
     }
 
     /// Starts the runner and feeds `sinks` until its channel closes. Returns the run's wall seconds

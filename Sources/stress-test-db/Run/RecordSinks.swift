@@ -24,11 +24,10 @@ final class ProgressSink: RecordSink {
     /// `--think`: how many VUs are pausing now.
     private let thinking: (() -> Int)?
 
-    init(_ configuration: Configuration, console: Console, thinking: (() -> Int)? = nil) {
+    init(_ load: Configuration.Load, console: Console, thinking: (() -> Int)? = nil) {
         self.thinking = thinking
-        line = ProgressLine(requestLimit: configuration.requestLimit, durationSeconds: configuration.durationSeconds,
-                            isTerminal: isatty(2) == 1)
-        line.plan = configuration.plan
+        line = ProgressLine(requestLimit: load.requestLimit, durationSeconds: load.durationSeconds, isTerminal: isatty(2) == 1)
+        line.plan = load.plan
         self.console = console
     }
 

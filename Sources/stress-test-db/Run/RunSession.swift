@@ -22,26 +22,27 @@ final class RunSession {
     init?(_ base: Configuration, console: Console, spool: Bool) {
         self.base = base
         self.console = console
-        do { outputs = try RunOutputs(base, spool: spool) } catch {
+        do { outputs = try RunOutputs(base.outputs, streaming: base.workload.streaming, spool: spool) } catch {
             console.error("\(error)")
             return nil
         }
-        let log: (String) -> Void = { if base.verbose { console.err($0 + "\n") } }
-        if base.readinessCheck {
+        let log: (String) -> Void = { if base.outputs.verbose { console.err($0 + "\n") } }
+        let target = base.target, http2 = base.load.transport.http2
+        if target.readinessCheck {
             console.out("\nChecking server readiness before starting test...\n")
-            if let reason = Readiness.check(base, log: log) {
+            if let reason = Readiness.check(target, http2: http2, log: log) {
                 console.error("Server does not appear to be ready: \(reason)")
-                console.err("  Nothing answered below 500 at \(base.baseURL) or \(base.requestURL). "
+                console.err("  Nothing answered below 500 at \(target.baseURL) or \(target.requestURL). "
                     + "Start the server, check --api-base-url, or skip this check with --no-check.\n")
                 return nil
             }
         }
-        if base.http2, let refusal = Self.http2Refusal(base) {
+        if http2, let refusal = Self.http2Refusal(target) {
             console.error(refusal)
             return nil
         }
-        embeddingModel = base.csvPath == nil ? "" : EmbeddingsDiscovery.discover(base, log: log)
-        do { metrics = try base.metrics.map { try Self.listen(base, at: $0, console: console) } } catch {
+        embeddingModel = base.outputs.csvPath == nil ? "" : EmbeddingsDiscovery.discover(target, log: log)
+        do { metrics = try base.outputs.metrics.map { try Self.listen(base, at: $0, console: console) } } catch {
             console.error("\(error)")
             return nil
         }
@@ -56,24 +57,25 @@ final class RunSession {
     /// `--metrics`: listening before any load is sent (a port in use is one error, exit 1).
     private static func listen(_ base: Configuration, at address: MetricsAddress, console: Console) throws
         -> (listener: MetricsListener, sink: MetricsSink) {
-        let board = MetricsBoard(streaming: base.streaming, gauges: PrometheusText.Gauges(
-            inFlight: 0, thinking: 0, target: base.plan.target(atSeconds: 0) ?? Double(base.virtualUsers), connectionsOpened: nil,
-            version: ToolVersion.current, shard: base.shard?.description ?? "0/1",
+        let streaming = base.workload.streaming, load = base.load
+        let board = MetricsBoard(streaming: streaming, gauges: PrometheusText.Gauges(
+            inFlight: 0, thinking: 0, target: load.plan.target(atSeconds: 0) ?? Double(load.virtualUsers), connectionsOpened: nil,
+            version: ToolVersion.current, shard: load.shard?.description ?? "0/1",
             run: isoTimestamp(microseconds: wallClockMicroseconds())))
         let listener = MetricsListener()
         let routes = MetricsListener.Routes(
             metrics: { (board.metricsText, PrometheusText.contentType) }, series: { board.seriesJSON },
-            dashboard: LiveDashboard.html(title: "stress-test-db: \(base.virtualUsers) VUs against \(base.requestURL)"))
+            dashboard: LiveDashboard.html(title: "stress-test-db: \(load.virtualUsers) VUs against \(base.target.requestURL)"))
         let port: Int
         do { port = try listener.start(host: address.host, port: address.port, routes: routes) } catch {
             throw ConfigurationError("cannot listen on --metrics \(address.defaultValueDescription): \(error). Choose a free port (0 picks one).")
         }
         console.err("Metrics: \(address.url(port: port))/metrics, live dashboard \(address.url(port: port))/\n")
-        return (listener, try MetricsSink(board: board, streaming: base.streaming, intervalSeconds: base.intervalSeconds))
+        return (listener, try MetricsSink(board: board, streaming: streaming, intervalSeconds: base.outputs.intervalSeconds))
     }
 
     /// `--http2`: one request before any load; a server that will not speak HTTP/2 is one clear error.
-    private static func http2Refusal(_ base: Configuration) -> String? {
+    private static func http2Refusal(_ base: Configuration.Target) -> String? {
         let probe = Probe.perform(method: "GET", url: base.baseURL, headers: base.requestHeaders, timeoutSeconds: 10, tls: base.tls,
                                   http2: true)
         let tls = base.baseURL.lowercased().hasPrefix("https:")
@@ -95,10 +97,11 @@ final class RunSession {
 
     /// `--metrics-linger`: the listener keeps serving this long after the run (a last scrape sees its end).
     func linger() {
-        guard let metrics, base.metricsLingerSeconds > 0 else { return }
-        console.err("Metrics: serving \(JSONText.integerOrNumber(base.metricsLingerSeconds)) s more (--metrics-linger; Ctrl-C ends it)\n")
+        let linger = base.outputs.metricsLingerSeconds
+        guard let metrics, linger > 0 else { return }
+        console.err("Metrics: serving \(JSONText.integerOrNumber(linger)) s more (--metrics-linger; Ctrl-C ends it)\n")
         // A signal ends the linger at once.
-        let end = Date().addingTimeInterval(base.metricsLingerSeconds)
+        let end = Date().addingTimeInterval(linger)
         while Date() < end && signals.stoppedBySignal == nil { Thread.sleep(forTimeInterval: min(0.1, max(0, end.timeIntervalSinceNow))) }
         metrics.listener.stop()
     }
@@ -122,10 +125,10 @@ final class RunSession {
             metrics: metrics?.sink, finishSeries: finishSeries)
         var summary = RunSummary(
             run: configuration.runDescription, statistics: collected.statistics, startedAtMicroseconds: started,
-            wallSeconds: max(0, collected.wallSeconds - configuration.warmupSeconds), embeddingModel: embeddingModel,
+            wallSeconds: max(0, collected.wallSeconds - configuration.load.warmupSeconds), embeddingModel: embeddingModel,
             interrupted: signals.stoppedBySignal != nil, achievedRate: runner.achievedRate)
         summary.drift = collected.drift
-        summary.thresholds = configuration.thresholds.map { $0.evaluate(collected.statistics, wallSeconds: summary.wallSeconds) }
+        summary.thresholds = configuration.checks.thresholds.map { $0.evaluate(collected.statistics, wallSeconds: summary.wallSeconds) }
         return Measurement(summary: summary, collected: collected, runnerFailure: runner.failure,
                            connectionsOpened: runner.connectionsOpened)
     }
@@ -162,8 +165,8 @@ struct RunOutputs {
     let spool: RawResultsSpool?
     let timeSeries: TimeSeriesOutput?
 
-    init(_ configuration: Configuration, spool keepsSpool: Bool) throws {
-        try configuration.checkOutputPaths()
+    init(_ configuration: Configuration.Outputs, streaming: Bool, spool keepsSpool: Bool) throws {
+        try configuration.checkPaths()
         func opening<T>(_ flag: String, _ path: String?, _ open: (String) throws -> T) throws -> T? {
             guard let path else { return nil }
             do { return try open(path) } catch {
@@ -174,7 +177,7 @@ struct RunOutputs {
         responses = try opening("--responses", configuration.responsesPath, FileOutput.openForAppend)
         if configuration.keepsTimeSeries, let interval = configuration.intervalSeconds {
             do {
-                timeSeries = try TimeSeriesOutput(intervalSeconds: interval, streaming: configuration.streaming,
+                timeSeries = try TimeSeriesOutput(intervalSeconds: interval, streaming: streaming,
                                                   path: configuration.timeSeriesPath)
             } catch {
                 throw ConfigurationError("cannot write --timeseries \(configuration.timeSeriesPath ?? ""): \(error). Choose a writable path.")

@@ -57,7 +57,7 @@ struct Sweep {
                 return nil
             }
             let step = SweepStep(level: level, summary: measured.summary, passed: passes(measured.summary))
-            if let path = base.csvPath {
+            if let path = base.outputs.csvPath {
                 do { try CSVReport.appendRow(step.summary, to: path) } catch { saved.failures.append("writing --csv \(path) failed: \(error)") }
             }
             return session.stoppedBySignal == nil ? step : nil
@@ -81,7 +81,7 @@ struct Sweep {
 
     /// `--output`'s sweep document and `--report`'s page.
     private func write(_ steps: [SweepStep], capacity: SweepStep?, consoleText: String, to saved: inout SavedFiles) {
-        if let path = base.outputPath {
+        if let path = base.outputs.outputPath {
             saved.write("--output", path, as: "Sweep saved to: \(path)") {
                 try FileOutput.write(path, contents: SweepReport.document(base: base.runDescription, steps: steps, capacity: capacity,
                                                                           byRate: byRate, stepSeconds: stepSeconds,
@@ -89,9 +89,9 @@ struct Sweep {
                                      append: false)
             }
         }
-        guard let path = base.reportPath else { return }
+        guard let path = base.outputs.reportPath else { return }
         let report = HTMLReport(
-            title: "stress-test-db sweep against \(base.requestURL)", consoleText: consoleText,
+            title: "stress-test-db sweep against \(base.target.requestURL)", consoleText: consoleText,
             keyFigures: capacity.map { HTMLReport.keyFigures($0.summary.statistics) } ?? [], latency: nil, streaming: nil,
             sweep: steps.map { step in
                 HTMLReport.SweepPoint(level: step.level, rps: step.summary.requestsPerSecond, p95: step.summary.statistics.latencySummary()?.p95)
@@ -104,15 +104,15 @@ struct Sweep {
     /// (The outputs are the session's: a level writes none of its own.)
     private func stepConfiguration(_ level: Double) -> Configuration {
         var configuration = base
-        configuration.durationSeconds = stepSeconds
-        configuration.requestLimit = nil
-        configuration.warmupSeconds = warmupSeconds
+        configuration.load.durationSeconds = stepSeconds
+        configuration.load.requestLimit = nil
+        configuration.load.warmupSeconds = warmupSeconds
         if byRate {
-            configuration.plan = .open(rate: .fixed(requestsPerSecond: level), arrival: .constant, seed: 1)
-            configuration.virtualUsers = Self.rateCap
+            configuration.load.pace = .open(rate: .fixed(requestsPerSecond: level), arrival: .constant)
+            configuration.load.virtualUsers = Self.rateCap
         } else {
-            configuration.plan = .closed(stages: nil)
-            configuration.virtualUsers = Int(level)
+            configuration.load.pace = .closed(stages: nil)
+            configuration.load.virtualUsers = Int(level)
         }
         return configuration
     }

@@ -42,16 +42,16 @@ final class ConfigurationTests: XCTestCase {
         ]
         for (index, row) in rows.enumerated() {
             let configuration = try resolve(row.flags, row.environment, files: row.files)
-            XCTAssertEqual(configuration.baseURL, row.base, "row \(index)")
-            XCTAssertEqual(configuration.token, row.token, "row \(index)")
-            XCTAssertEqual(configuration.assistantID, row.assistant, "row \(index)")
+            XCTAssertEqual(configuration.target.baseURL, row.base, "row \(index)")
+            XCTAssertEqual(configuration.target.token, row.token, "row \(index)")
+            XCTAssertEqual(configuration.target.assistantID, row.assistant, "row \(index)")
         }
     }
 
     func testDefaultFilesAreSkippedOnceEverythingIsSet() throws {
         let configuration = try resolve(options(), full, files: [".env": "STRESS_PROMPT=from-file"])
-        XCTAssertEqual(configuration.prompt, "Hello")
-        XCTAssertEqual(configuration.envFilesRead, [])
+        XCTAssertEqual(configuration.workload.prompt, "Hello")
+        XCTAssertEqual(configuration.target.envFilesRead, [])
     }
 
     func testMissingVariablesAreNamed() {
@@ -64,8 +64,8 @@ final class ConfigurationTests: XCTestCase {
 
     func testNoAuthNeedsNoToken() throws {
         let configuration = try resolve(options("--no-auth"), ["API_BASE_URL": "http://h:1", "ASSISTANT_ID": "1"])
-        XCTAssertNil(configuration.token)
-        XCTAssertFalse(configuration.requestHeaders.contains { $0.hasPrefix("Authorization") })
+        XCTAssertNil(configuration.target.token)
+        XCTAssertFalse(configuration.target.requestHeaders.contains { $0.hasPrefix("Authorization") })
     }
 
     func testMissingEnvFileIsAnError() {
@@ -73,11 +73,11 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testRequestURLs() throws {
-        XCTAssertEqual(try resolve(options(), full.merging(["API_BASE_URL": "http://h:9099/"]) { $1 }).requestURL,
+        XCTAssertEqual(try resolve(options(), full.merging(["API_BASE_URL": "http://h:9099/"]) { $1 }).target.requestURL,
                        "http://h:9099/creator/assistant/7/chat/completions")
-        XCTAssertEqual(try resolve(options("--endpoint-path", "/v1/chat/completions"), full).requestURL,
+        XCTAssertEqual(try resolve(options("--endpoint-path", "/v1/chat/completions"), full).target.requestURL,
                        "http://env:9099/v1/chat/completions")
-        XCTAssertEqual(try resolve(options("--endpoint-path", "api/{assistant_id}/chat"), full).requestURL, "http://env:9099/api/7/chat")
+        XCTAssertEqual(try resolve(options("--endpoint-path", "api/{assistant_id}/chat"), full).target.requestURL, "http://env:9099/api/7/chat")
         XCTAssertThrowsError(try resolve(options("--endpoint-path", "/a/{assistant_id"), full))
         // Without the placeholder, no assistant id is needed.
         XCTAssertNoThrow(try resolve(options("--endpoint-path", "/v1/chat/completions"), ["API_BASE_URL": "http://h:1", "JWT_TOKEN": "t"]))
@@ -90,29 +90,30 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testResponseCapAndChecks() throws {
-        XCTAssertEqual(try resolve(options(), full).responseMaxChars, 10_000)
-        XCTAssertEqual(try resolve(options(), full.merging(["RESPONSE_BODY_MAX_CHARS": "50"]) { $1 }).responseMaxChars, 50)
-        XCTAssertEqual(try resolve(options(), full.merging(["RESPONSE_BODY_MAX_CHARS": "lots"]) { $1 }).responseMaxChars, 10_000)
-        XCTAssertEqual(try resolve(options("--response-max-chars", "0"), full.merging(["RESPONSE_BODY_MAX_CHARS": "50"]) { $1 }).responseMaxChars, 0)
+        XCTAssertEqual(try resolve(options(), full).outputs.responseMaxChars, 10_000)
+        XCTAssertEqual(try resolve(options(), full.merging(["RESPONSE_BODY_MAX_CHARS": "50"]) { $1 }).outputs.responseMaxChars, 50)
+        XCTAssertEqual(try resolve(options(), full.merging(["RESPONSE_BODY_MAX_CHARS": "lots"]) { $1 }).outputs.responseMaxChars, 10_000)
+        XCTAssertEqual(try resolve(options("--response-max-chars", "0"), full.merging(["RESPONSE_BODY_MAX_CHARS": "50"]) { $1 }).outputs.responseMaxChars, 0)
         for (value, check) in [("1", false), ("TRUE", false), ("Yes", false), ("no", true), ("0", true)] {
-            XCTAssertEqual(try resolve(options(), full.merging(["NO_SERVER_CHECK": value]) { $1 }).readinessCheck, check, value)
+            XCTAssertEqual(try resolve(options(), full.merging(["NO_SERVER_CHECK": value]) { $1 }).target.readinessCheck, check, value)
         }
     }
 
     func testPromptAndBody() throws {
-        XCTAssertEqual(try resolve(options(), full.merging(["STRESS_PROMPT": "Kaixo"]) { $1 }).prompt, "Kaixo")
-        XCTAssertEqual(try resolve(options("--prompt", "Say \"hi\" in Euskara ñ"), full).requestBody,
+        XCTAssertEqual(try resolve(options(), full.merging(["STRESS_PROMPT": "Kaixo"]) { $1 }).workload.prompt, "Kaixo")
+        let configuration = try resolve(options("--prompt", "Say \"hi\" in Euskara ñ"), full)
+        XCTAssertEqual(RequestBodies(configuration.workload, target: configuration.target).single,
                        #"{"messages": [{"role": "user", "content": "Say \"hi\" in Euskara \u00f1"}], "stream": false}"#)
     }
 
     func testEmbeddingsTokenPrecedence() throws {
         let env = full.merging(["KB_EMBEDDINGS_CONFIG_URL": "http://kb:1/config", "KB_API_KEY": "kb-key", "KB_SERVER_API_KEY": "server-key"]) { $1 }
         let configuration = try resolve(options(), env)
-        XCTAssertEqual(configuration.embeddingsConfigURL, "http://kb:1/config")
-        XCTAssertEqual(configuration.embeddingsConfigToken, "kb-key")
-        XCTAssertEqual(EmbeddingsDiscovery.candidates(configuration).map(\.url),
+        XCTAssertEqual(configuration.target.embeddingsConfigURL, "http://kb:1/config")
+        XCTAssertEqual(configuration.target.embeddingsConfigToken, "kb-key")
+        XCTAssertEqual(EmbeddingsDiscovery.candidates(configuration.target).map(\.url),
                        ["http://kb:1/config", "http://env:9099/creator/admin/org-admin/settings/kb/embeddings-config"])
-        XCTAssertEqual(try resolve(options(), full).embeddingsConfigToken, "env-token")
+        XCTAssertEqual(try resolve(options(), full).target.embeddingsConfigToken, "env-token")
         XCTAssertEqual(configuration.secrets.sorted(), ["env-token", "kb-key"])
     }
 

@@ -29,11 +29,11 @@ final class ShardTests: XCTestCase {
     func testAConfigurationTakesItsShare() throws {
         let base = ["--vus", "10", "--requests", "100"]
         let shares = try (0..<3).map { try resolve(base + ["--shard", "\($0)/3"]) }
-        XCTAssertEqual(shares.map(\.virtualUsers), [4, 3, 3])
-        XCTAssertEqual(shares.map(\.requestLimit), [34, 33, 33])
-        XCTAssertEqual(shares.map { $0.shard?.description }, ["0/3", "1/3", "2/3"])
+        XCTAssertEqual(shares.map(\.load.virtualUsers), [4, 3, 3])
+        XCTAssertEqual(shares.map(\.load.requestLimit), [34, 33, 33])
+        XCTAssertEqual(shares.map { $0.load.shard?.description }, ["0/3", "1/3", "2/3"])
         let rated = try resolve(["--rate", "90", "--vus", "30", "--duration", "5", "--shard", "1/3"])
-        XCTAssertEqual(rated.plan.offeredRate, 30)
+        XCTAssertEqual(rated.load.plan.offeredRate, 30)
         XCTAssertEqual(rated.engineConfiguration.arrivalPhase, 1.0 / 3.0, accuracy: 1e-12)
         XCTAssertThrowsError(try resolve(["--vus", "2", "--requests", "100", "--shard", "2/3"])) {
             XCTAssertTrue("\($0)".contains("2 VUs cannot be split over 3 shards"), "\($0)")
@@ -41,7 +41,7 @@ final class ShardTests: XCTestCase {
         XCTAssertThrowsError(try resolve(["--vus", "8", "--requests", "2", "--shard", "2/3"])) {
             XCTAssertTrue("\($0)".contains("2 requests cannot be split over 3 shards"), "\($0)")
         }
-        XCTAssertEqual(try resolve(base + ["--shard", "0/1"]).virtualUsers, 10, "one shard is the whole run")
+        XCTAssertEqual(try resolve(base + ["--shard", "0/1"]).load.virtualUsers, 10, "one shard is the whole run")
     }
 
     func testSourceAddressesMustBeLocalAndNumeric() throws {
@@ -60,12 +60,12 @@ final class ShardTests: XCTestCase {
     /// would show as the log's); `--timeseries`, `--report` or `--interval` alone keep one.
     func testHDRAloneKeepsNoTimeSeries() throws {
         let base = ["--vus", "1", "--requests", "1"]
-        XCTAssertFalse(try resolve(base + ["--hdr", "a.hlog"]).keepsTimeSeries)
-        XCTAssertFalse(try resolve(base + ["--hdr", "a.hlog", "--interval", "1"]).keepsTimeSeries)
-        XCTAssertEqual(try resolve(base + ["--hdr", "a.hlog"]).intervalSeconds, 10)
-        XCTAssertTrue(try resolve(base + ["--hdr", "a.hlog", "--timeseries", "a.jsonl"]).keepsTimeSeries)
-        XCTAssertTrue(try resolve(base + ["--hdr", "a.hlog", "--report", "a.html"]).keepsTimeSeries)
-        XCTAssertTrue(try resolve(base + ["--interval", "1"]).keepsTimeSeries)
-        XCTAssertFalse(try resolve(base).keepsTimeSeries)
+        XCTAssertFalse(try resolve(base + ["--hdr", "a.hlog"]).outputs.keepsTimeSeries)
+        XCTAssertFalse(try resolve(base + ["--hdr", "a.hlog", "--interval", "1"]).outputs.keepsTimeSeries)
+        XCTAssertEqual(try resolve(base + ["--hdr", "a.hlog"]).outputs.intervalSeconds, 10)
+        XCTAssertTrue(try resolve(base + ["--hdr", "a.hlog", "--timeseries", "a.jsonl"]).outputs.keepsTimeSeries)
+        XCTAssertTrue(try resolve(base + ["--hdr", "a.hlog", "--report", "a.html"]).outputs.keepsTimeSeries)
+        XCTAssertTrue(try resolve(base + ["--interval", "1"]).outputs.keepsTimeSeries)
+        XCTAssertFalse(try resolve(base).outputs.keepsTimeSeries)
     }
 }

@@ -56,7 +56,7 @@ final class ConsoleReportTests: XCTestCase {
     /// A measure with no value (a merge has no ITL) is a dash in each column, aligned like the numbers.
     func testStreamingRowsWithoutValuesAreAlignedDashes() {
         var configuration = ReportFixtures.configuration()
-        configuration.streaming = true
+        configuration.workload.streaming = true
         let lines = ConsoleReport.streaming(ReportFixtures.summary([], configuration: configuration))
         XCTAssertEqual(lines[0], "Streaming (milliseconds):    Median       P95       P99")
         XCTAssertEqual(lines[2], "  ITL:                             -         -         -", "2 + 24 + 3 × 10 columns, as a row of numbers")

@@ -22,15 +22,15 @@ final class LoadTestCollectTests: XCTestCase {
     /// `--responses`, `--output`, `--timeseries`, `--hdr` and `--interval 1` in `folder`, opened as `RunSession` opens them.
     private func outputs(_ name: String, warmup: Double = 0) throws -> Outputs {
         var configuration = try pipelineConfiguration()
-        configuration.warmupSeconds = warmup
-        configuration.responsesPath = folder.file("\(name).jsonl")
-        configuration.timeSeriesPath = folder.file("\(name)-series.jsonl")
-        configuration.hdrPath = folder.file("\(name).hdr")
-        configuration.intervalSeconds = 1
+        configuration.load.warmupSeconds = warmup
+        configuration.outputs.responsesPath = folder.file("\(name).jsonl")
+        configuration.outputs.timeSeriesPath = folder.file("\(name)-series.jsonl")
+        configuration.outputs.hdrPath = folder.file("\(name).hdr")
+        configuration.outputs.intervalSeconds = 1
         let test = LoadTest(configuration: configuration, console: Console())
-        return Outputs(test: test, responses: try FileOutput.openForAppend(configuration.responsesPath!),
+        return Outputs(test: test, responses: try FileOutput.openForAppend(configuration.outputs.responsesPath!),
                        spool: try RawResultsSpool(beside: folder.file("\(name).json")),
-                       series: try TimeSeriesOutput(intervalSeconds: 1, streaming: false, path: configuration.timeSeriesPath),
+                       series: try TimeSeriesOutput(intervalSeconds: 1, streaming: false, path: configuration.outputs.timeSeriesPath),
                        hdr: test.hdrOutput)
     }
 

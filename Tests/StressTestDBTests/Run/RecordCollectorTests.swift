@@ -12,7 +12,10 @@ final class RecordCollectorTests: XCTestCase {
     override func tearDown() { folder.remove() }
 
     private func collector(_ runner: ScriptedRunner) throws -> RecordCollector {
-        RecordCollector(runner: runner, configuration: try pipelineConfiguration(), clock: runner.clock.read)
+        let configuration = try pipelineConfiguration()
+        return RecordCollector(runner: runner, responseMaxChars: configuration.outputs.responseMaxChars,
+                               trustStatus: configuration.outputs.trustStatus, assistantIDs: configuration.target.assistantIDs,
+                               clock: runner.clock.read)
     }
 
     private static func gauges(_ seconds: Double, _ completed: Int) -> TimeSeries.Gauges {
