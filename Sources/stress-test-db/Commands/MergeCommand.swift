@@ -51,7 +51,7 @@ struct MergeCommand: ParsableCommand {
             saved.write("--csv", csv, as: "Summary row appended to: \(csv)") { try CSVReport.appendRow(summary, to: csv) }
         }
         console.out(ConsoleReport.closing(summary, savedFiles: saved.lines))
-        for failure in saved.failures { console.error(failure) }
+        for failure in saved.failures { console.error("\(failure)") }
         if !saved.failures.isEmpty || summary.highErrorRate { throw ExitCode(1) }
     }
 }

@@ -2,14 +2,14 @@
 /// not be written (`writing FLAG PATH failed: …`, shown after the results; any makes the exit 1).
 struct SavedFiles {
     private(set) var lines: [String] = []
-    var failures: [String] = []
+    var failures: [RunFailure] = []
 
     mutating func write(_ flag: String, _ path: String, as line: String, _ body: () throws -> Void) {
         do {
             try body()
             lines.append(line)
         } catch {
-            failures.append("writing \(flag) \(path) failed: \(error)")
+            failures.append(.writing(flag: flag, path: path, reason: "\(error)"))
         }
     }
 

@@ -20,7 +20,7 @@ final class HdrLogOutput {
     private var histograms: [Histogram<UInt64>]
     private var openIndex = 0
     /// Why the log could not be written, if it could not (shown after the results).
-    private(set) var failure: String?
+    private(set) var failure: RunFailure?
 
     init(path: String, intervalSeconds: Double, streaming: Bool, openModel: Bool) {
         self.path = path
@@ -34,6 +34,12 @@ final class HdrLogOutput {
         }
     }
 
+    /// `--hdr`'s log for a run, if asked for.
+    static func forRun(_ outputs: Configuration.Outputs, streaming: Bool, openModel: Bool) -> HdrLogOutput? {
+        guard let path = outputs.hdrPath, let interval = outputs.intervalSeconds else { return nil }
+        return HdrLogOutput(path: path, intervalSeconds: interval, streaming: streaming, openModel: openModel)
+    }
+
     deinit { if descriptor >= 0 { Glibc.close(descriptor) } }
 
     /// Writes the header: the run's start and, until the totals replace it, `state=running` and the shard.
@@ -43,9 +49,11 @@ final class HdrLogOutput {
                                                                      metadata: [("state", "running"), ("shard", shard)]), append: false)
             descriptor = try FileOutput.openForAppend(path)
         } catch {
-            failure = "writing --hdr \(path) failed: \(error)"
+            failure = writing(error)
         }
     }
+
+    private func writing(_ error: any Error) -> RunFailure { .writing(flag: "--hdr", path: path, reason: "\(error)") }
 
     /// A record completed `seconds` into the run; one that arrives after its interval was written
     /// counts in the open one, as in the time series.
@@ -79,14 +87,14 @@ final class HdrLogOutput {
             do {
                 text += try HdrLogFormat.line(tag: tag, start: start, length: length, histogram: HdrCodec.decoded(histograms[index]))
             } catch {
-                failure = failure ?? "writing --hdr \(path) failed: \(error)"
+                failure = failure ?? writing(error)
             }
             histograms[index].reset()
         }
         openIndex += 1
         openEnd = Double(openIndex + 1) * intervalSeconds
         guard failure == nil, descriptor >= 0 else { return }
-        do { try FileOutput.writeAll(descriptor, Array(text.utf8)) } catch { failure = "writing --hdr \(path) failed: \(error)" }
+        do { try FileOutput.writeAll(descriptor, Array(text.utf8)) } catch { failure = writing(error) }
     }
 
     /// Puts the run's totals in the stress-test-db line: the log is rewritten beside itself and
@@ -100,7 +108,7 @@ final class HdrLogOutput {
             }
             try FileOutput.write(path, contents: lines.joined(separator: "\n"), append: false)
         } catch {
-            failure = "writing --hdr \(path) failed: \(error)"
+            failure = writing(error)
         }
     }
 }

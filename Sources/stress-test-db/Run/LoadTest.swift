@@ -19,7 +19,11 @@ struct LoadTest {
         let load = configuration.load, target = configuration.target
         let limits = [load.requestLimit.map { "\($0) requests" },
                       load.durationSeconds.map { "\(JSONText.integerOrNumber($0)) s" }].compactMap { $0 }
-        guard let session = RunSession(configuration, console: console, spool: true) else { return 1 }
+        let session: RunSession
+        do { session = try RunSession.open(configuration, console: console, spool: true) } catch {
+            error.show(on: console)
+            return 1
+        }
         defer { session.outputs.close() }
         verbose("stress-test-db: \(load.virtualUsers) VUs, \(limits.joined(separator: " or ")), "
             + "POST \(target.requestURL), runner: \(load.transport.runner.rawValue), "
@@ -27,9 +31,13 @@ struct LoadTest {
         if load.transport.runner == .curl { LibcurlFeatures.current.lines.forEach { verbose("  " + $0) } }
         if !target.envFilesRead.isEmpty { verbose("  settings read from \(target.envFilesRead.joined(separator: ", "))") }
 
-        let hdr = hdrOutput
+        let hdr = HdrLogOutput.forRun(configuration.outputs, streaming: configuration.workload.streaming, openModel: load.plan.isOpen)
         let handshakes = TLSHandshakes.now
-        guard let measured = session.measure(configuration, hdr: hdr, spool: session.outputs.spool, finishSeries: true) else { return 1 }
+        let measured: Measurement
+        do { measured = try session.pipeline(configuration, hdr: hdr, spool: session.outputs.spool, finishSeries: true).measure() } catch {
+            console.error("\(error)")
+            return 1
+        }
         if let opened = measured.connectionsOpened { verbose("  connections opened: \(opened)") }
         if load.transport.runner == .curl && target.requestURL.lowercased().hasPrefix("https:") {
             let now = TLSHandshakes.now
@@ -41,23 +49,22 @@ struct LoadTest {
         }
         hdr?.writeTotals(ShardTotals(measured.summary))
         // A runner that failed mid-run stopped as Ctrl-C would: every record is reported, then the reason.
-        let failures = [measured.runnerFailure.map { "the run was stopped early: \($0)" },
-                        measured.collected.timeSeriesFailure, hdr?.failure]
+        let failures = [measured.runnerFailure.map(RunFailure.runnerStopped), measured.timeSeriesFailure, hdr?.failure]
         return report(measured, session: session, failures: failures.compactMap { $0 }, hdrWritten: hdr?.failure == nil)
     }
 
     /// The results block, the files written at the end, the closing lines and the exit status. `failures`
     /// are shown after the results (a `--responses` write failure was shown when it happened).
-    private func report(_ measured: Measurement, session: RunSession, failures: [String], hdrWritten: Bool) -> Int32 {
-        let summary = measured.summary, collected = measured.collected
+    private func report(_ measured: Measurement, session: RunSession, failures: [RunFailure], hdrWritten: Bool) -> Int32 {
+        let summary = measured.summary
         let block = ConsoleReport.results(summary) + ConsoleReport.afterBlock(summary)
         console.out(block)
         var saved = SavedFiles()
-        saved.failures = [collected.writeFailure].compactMap { $0 } + failures
+        saved.failures = [measured.responsesFailure].compactMap { $0 } + failures
         let outputs = configuration.outputs
         if let path = outputs.outputPath, let spool = session.outputs.spool {
             saved.write("--output", path, as: "Results saved to: \(path)") {
-                if let outputFailure = collected.outputFailure { throw FileError(outputFailure) }
+                if let outputFailure = measured.outputFailure { throw FileError(outputFailure) }
                 try spool.writeDocument(summary, to: path)
             }
         }
@@ -69,18 +76,17 @@ struct LoadTest {
                 title: "stress-test-db: \(configuration.load.virtualUsers) VUs against \(configuration.target.requestURL)",
                 consoleText: console.scrub(block), keyFigures: HTMLReport.keyFigures(summary.statistics),
                 latency: summary.statistics.latencies,
-                streaming: configuration.workload.streaming ? summary.statistics.streaming : nil, timeline: collected.timeline)
+                streaming: configuration.workload.streaming ? summary.statistics.streaming : nil, timeline: measured.timeline)
             saved.write("--report", path, as: "Report written to: \(path)") {
                 try FileOutput.write(path, contents: report.html, append: false)
             }
         }
         if let path = outputs.hdrPath, hdrWritten { saved.add("HDR log written to: \(path)") }
-        if let path = outputs.responsesPath, collected.writeFailure == nil {
+        if let path = outputs.responsesPath, measured.responsesFailure == nil {
             saved.add("Responses appended to: \(path) (\(summary.statistics.total) lines)")
         }
         console.out(ConsoleReport.closing(summary, savedFiles: saved.lines))
         // Then failed thresholds (99, k6's code), then the error rate.
-        return session.finish(saved, otherwise: summary.thresholdFailed ? 99 : (summary.highErrorRate ? 1 : 0),
-                              alreadyShown: collected.writeFailure)
+        return session.finish(saved, otherwise: summary.thresholdFailed ? 99 : (summary.highErrorRate ? 1 : 0))
     }
 }

@@ -78,10 +78,7 @@ final class MetricsSink: RecordSink {
         publish(at: seconds)
     }
 
-    func finish(at seconds: Double, completed: Int) -> String? {
-        publish(at: seconds)
-        return nil
-    }
+    func finish(at seconds: Double, completed: Int) { publish(at: seconds) }
 
     private func publish(at seconds: Double) {
         let now = gauges(seconds, completed)

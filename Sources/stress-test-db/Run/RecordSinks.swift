@@ -43,28 +43,28 @@ final class ProgressSink: RecordSink {
 
     var nextTick: Double? { line.lastShown + line.interval }
 
-    func finish(at seconds: Double, completed: Int) -> String? {
+    func finish(at seconds: Double, completed: Int) {
         if line.isTerminal && line.lastShown > 0 { console.err("\r\u{1B}[2K") }
-        return nil
     }
 }
 
 /// `--responses`: one JSON line per record, one write per batch straight to the file, so a kill loses
-/// at most a batch's tail. A failed write stops the run (no record goes unwritten) and is shown at once.
+/// at most a batch's tail. A failed write is shown at once and ends the run (`stopReason`: the pipeline
+/// stops the runner), so no record goes unwritten.
 final class ResponsesSink: RecordSink {
     private let descriptor: Int32
     private let path: String
     private let console: Console
-    private let runner: any LoadRunner
     private var pending: [UInt8] = []
-    private(set) var failure: String?
+    private(set) var failure: RunFailure?
 
-    init(descriptor: Int32, path: String, console: Console, runner: any LoadRunner) {
+    init(descriptor: Int32, path: String, console: Console) {
         self.descriptor = descriptor
         self.path = path
         self.console = console
-        self.runner = runner
     }
+
+    var stopReason: RunFailure? { failure }
 
     func add(_ record: ResponseRecord, at seconds: Double) {
         if failure == nil { record.appendJSONLine(to: &pending) }
@@ -74,9 +74,9 @@ final class ResponsesSink: RecordSink {
         guard failure == nil, !pending.isEmpty else { return }
         defer { pending.removeAll(keepingCapacity: true) }
         do { try FileOutput.writeAll(descriptor, pending) } catch {
-            failure = "writing --responses \(path) failed: \(error); the run was stopped so no record goes unwritten"
-            console.error(failure!)
-            runner.stop()
+            let failure = RunFailure.responsesStopped(path: path, reason: "\(error)")
+            self.failure = failure
+            console.error("\(failure)")
         }
     }
 }
@@ -101,17 +101,11 @@ extension HdrLogOutput: RecordSink {
     func tick(at seconds: Double, completed: Int) { advance(to: seconds - 0.05) }
     var nextTick: Double? { openEnd + 0.05 }
 
-    func finish(at seconds: Double, completed: Int) -> String? {
-        finish(at: seconds)
-        return nil
-    }
+    func finish(at seconds: Double, completed: Int) { finish(at: seconds) }
 }
 
 extension RawResultsSpool: RecordSink {
     func add(_ record: ResponseRecord, at seconds: Double) { add(record) }
     func tick(at seconds: Double, completed: Int) { flush() }
-    func finish(at seconds: Double, completed: Int) -> String? {
-        flush()
-        return nil
-    }
+    func finish(at seconds: Double, completed: Int) { flush() }
 }

@@ -1,10 +1,12 @@
 import Foundation
+import LoadCore
 import Synchronization
 
 /// First SIGINT/SIGTERM: stop gracefully. Second: leave at once.
 ///
 /// A C signal handler may not run Swift code safely, so the signals are ignored and delivered
-/// instead by `DispatchSourceSignal` on a queue, where the handler can lock, print and stop the runner.
+/// instead by `DispatchSourceSignal` on a queue, where the handler can lock, print and stop the runner
+/// measuring now (`stopping(_:during:)` names it).
 final class StopSignals: Sendable {
     private struct State {
         /// The first signal received, and how many arrived.
@@ -13,11 +15,13 @@ final class StopSignals: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The runner a signal stops: the one measuring, if any (set and cleared by the measuring thread).
+    private let current = Mutex<(any LoadRunner)?>(nil)
     /// Only the thread that calls `install` and `uninstall` (the run's) touches this.
     // Safe: RunSession calls `install` in its init and `uninstall` in its deinit, both on the main thread; the handlers never read it.
     nonisolated(unsafe) private var sources: [DispatchSourceSignal] = []
 
-    func install(console: Console, onStop: @escaping @Sendable () -> Void) {
+    func install(console: Console) {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -29,7 +33,7 @@ final class StopSignals: Sendable {
                 }
                 if count == 1 {
                     console.err("\nStopping: letting in-flight requests finish, then writing results (signal again to quit at once)\n")
-                    onStop()
+                    current.withLock { $0?.stop() }
                 } else {
                     console.err("\nStopped at once: results not written\n")
                     _exit(130)
@@ -38,6 +42,13 @@ final class StopSignals: Sendable {
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// `body` measures `runner`: a signal meanwhile stops it.
+    func stopping<T>(_ runner: any LoadRunner, during body: () -> T) -> T {
+        current.withLock { $0 = runner }
+        defer { current.withLock { $0 = nil } }
+        return body()
     }
 
     /// The signal that stopped the run, if one did.

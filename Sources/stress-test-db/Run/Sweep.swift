@@ -18,10 +18,14 @@ struct Sweep {
 
     func run() -> Int32 {
         let console = Console(secrets: base.secrets)
-        guard let session = RunSession(base, console: console, spool: false) else { return 1 }
+        let session: RunSession
+        do { session = try RunSession.open(base, console: console, spool: false) } catch {
+            error.show(on: console)
+            return 1
+        }
         defer { session.outputs.close() }
         var saved = SavedFiles()
-        var broken: String?
+        var broken: Broken?
         let steps = measureLevels(session, saved: &saved, broken: &broken)
 
         if let timeSeries = session.outputs.timeSeries, let origin = timeSeries.originMicroseconds {
@@ -42,23 +46,27 @@ struct Sweep {
 
     /// The levels in order until one fails, then bisection; stops early on a signal or a level that
     /// cannot run (`broken` says which and why). Each level's CSV row is appended as it ends.
-    private func measureLevels(_ session: RunSession, saved: inout SavedFiles, broken: inout String?) -> [SweepStep] {
+    private func measureLevels(_ session: RunSession, saved: inout SavedFiles, broken: inout Broken?) -> [SweepStep] {
         var steps: [SweepStep] = []
         func measure(_ level: Double) -> SweepStep? {
             guard session.stoppedBySignal == nil, broken == nil else { return nil }
             let name = SweepReport.levelText(level, byRate: byRate)
             session.console.err(String(format: "sweep: %@ for %@ s ...\n", name, JSONText.integerOrNumber(stepSeconds)))
-            guard let measured = session.measure(stepConfiguration(level), finishSeries: false) else {
-                if session.stoppedBySignal == nil { broken = "the level of \(name) could not run (see the error above)." }
+            let measured: Measurement
+            do { measured = try session.pipeline(stepConfiguration(level), finishSeries: false).measure() } catch {
+                session.console.error("\(error)")
+                if session.stoppedBySignal == nil { broken = .couldNotRun(level: name) }
                 return nil
             }
             if let failure = measured.runnerFailure, session.stoppedBySignal == nil {
-                broken = "the level of \(name) was stopped early: \(failure)"
+                broken = .stoppedEarly(level: name, reason: failure)
                 return nil
             }
             let step = SweepStep(level: level, summary: measured.summary, passed: passes(measured.summary))
             if let path = base.outputs.csvPath {
-                do { try CSVReport.appendRow(step.summary, to: path) } catch { saved.failures.append("writing --csv \(path) failed: \(error)") }
+                do { try CSVReport.appendRow(step.summary, to: path) } catch {
+                    saved.failures.append(.writing(flag: "--csv", path: path, reason: "\(error)"))
+                }
             }
             return session.stoppedBySignal == nil ? step : nil
         }
@@ -115,6 +123,19 @@ struct Sweep {
             configuration.load.virtualUsers = Int(level)
         }
         return configuration
+    }
+
+    /// Why a sweep has no verdict: a level could not run, or its runner stopped early.
+    enum Broken: CustomStringConvertible {
+        case couldNotRun(level: String)
+        case stoppedEarly(level: String, reason: String)
+
+        var description: String {
+            switch self {
+            case .couldNotRun(let level): return "the level of \(level) could not run (see the error above)."
+            case .stoppedEarly(let level, let reason): return "the level of \(level) was stopped early: \(reason)"
+            }
+        }
     }
 
     /// A level passes on its error rate, its p95 and (with --slo) 95% good requests.

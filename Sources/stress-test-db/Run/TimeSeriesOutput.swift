@@ -9,7 +9,7 @@ final class TimeSeriesOutput {
     var points: [TimeSeries.Point] { series.points }
 
     /// Why a line could not be written, if one could not (shown after the results).
-    private(set) var failure: String?
+    private(set) var failure: RunFailure?
     /// The series' time zero (wall clock, µs): the first run's start; a sweep's later levels go on from it.
     private(set) var originMicroseconds: Int64?
 
@@ -64,7 +64,7 @@ final class TimeSeriesOutput {
         onLines?(lines)
         guard let descriptor, failure == nil else { return }
         do { try FileOutput.writeAll(descriptor, Array(lines.map { $0.json.compact + "\n" }.joined().utf8)) } catch {
-            failure = "writing --timeseries \(path ?? "") failed: \(error)"
+            failure = .writing(flag: "--timeseries", path: path ?? "", reason: "\(error)")
         }
     }
 }

@@ -99,13 +99,15 @@ final class RecordCollectorTests: XCTestCase {
             .batch(at: 0.2, (0..<2).map { scriptedResult(at: 0.2, latency: Double($0)) }),
             .batch(at: 0.3, [scriptedResult(at: 0.3, latency: 9)]),  // never handed over: the run was stopped
         ], abandonedOnStop: [scriptedResult(at: 0.25, latency: 8, failure: .aborted)])
-        let responses = ResponsesSink(descriptor: descriptor, path: path, console: Console(), runner: runner)
+        let responses = ResponsesSink(descriptor: descriptor, path: path, console: Console())
         let statistics = StatisticsSink(serviceLevel: nil, warmupSeconds: 0)
         _ = try collector(runner).run([statistics, responses, runner.pacer], startMicroseconds: ScriptedClock.origin)
-        XCTAssertEqual(runner.stops, 1, "the failed write asked the runner to stop, once")
+        XCTAssertEqual(runner.stops, 1, "the failed write asked the collector to stop the runner, once")
         let failure = try XCTUnwrap(responses.failure)
-        XCTAssertTrue(failure.hasPrefix("writing --responses \(path) failed: "), failure)
-        XCTAssertTrue(failure.contains("stopped"), failure)
+        guard case .responsesStopped(path, _) = failure else { return XCTFail("\(failure)") }
+        XCTAssertTrue(failure.shownAtOnce)
+        XCTAssertTrue("\(failure)".hasPrefix("writing --responses \(path) failed: "), "\(failure)")
+        XCTAssertTrue("\(failure)".hasSuffix("the run was stopped so no record goes unwritten"), "\(failure)")
         let written = try folder.jsonLines("responses.jsonl")
         XCTAssertEqual(written.count, 3, "only the batch written before the disk filled")
         XCTAssertEqual(statistics.statistics.total, 6, "every record handed over is counted, the abandoned one too")
@@ -126,13 +128,12 @@ final class RecordCollectorTests: XCTestCase {
         let runner = ScriptedRunner((1...4).map { second in
             .batch(at: Double(second), [scriptedResult(at: Double(second) - 0.5, latency: 5), scriptedResult(at: Double(second), latency: 6)])
         })
-        let responses = ResponsesSink(descriptor: descriptor, path: folder.file("responses.jsonl"), console: Console(), runner: runner)
+        let responses = ResponsesSink(descriptor: descriptor, path: folder.file("responses.jsonl"), console: Console())
         let statistics = StatisticsSink(serviceLevel: nil, warmupSeconds: 0)
-        let (_, failures) = try collector(runner).run([statistics, hdr, series, spool, responses, runner.pacer],
-                                                  startMicroseconds: ScriptedClock.origin)
-        XCTAssertEqual(failures, [], "no sink's finish fails: their failures are read after the run")
-        XCTAssertEqual(hdr.failure.map { $0.hasPrefix("writing --hdr \(hdrPath) failed: ") }, true, hdr.failure ?? "no failure")
-        XCTAssertEqual(series.failure.map { $0.hasPrefix("writing --timeseries /dev/full failed: ") }, true, series.failure ?? "no failure")
+        _ = try collector(runner).run([statistics, hdr, series, spool, responses, runner.pacer], startMicroseconds: ScriptedClock.origin)
+        guard case .writing("--hdr", hdrPath, _) = hdr.failure else { return XCTFail("\(String(describing: hdr.failure))") }
+        guard case .writing("--timeseries", "/dev/full", _) = series.failure else { return XCTFail("\(String(describing: series.failure))") }
+        XCTAssertNil(hdr.stopReason, "a file that cannot be written does not end the run")
         XCTAssertEqual(series.points.count, 4, "the series still closed its intervals (the report's charts)")
         XCTAssertEqual(statistics.statistics.total, 8)
         XCTAssertEqual(try folder.jsonLines("responses.jsonl").count, 8)
