@@ -83,6 +83,17 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertNoThrow(try resolve(options("--endpoint-path", "/v1/chat/completions"), ["API_BASE_URL": "http://h:1", "JWT_TOKEN": "t"]))
     }
 
+    /// Each pair said once: the assistants and their URLs are stored, the joined id and the first URL derived.
+    func testSeveralAssistantsAreStoredOnce() throws {
+        let configuration = try resolve(options("--assistant-id", "3, 4"), full)
+        XCTAssertEqual(configuration.target.assistantIDs, ["3", "4"])
+        XCTAssertEqual(configuration.target.assistantID, "3+4")
+        XCTAssertEqual(configuration.target.requestURLs, ["http://env:9099/creator/assistant/3/chat/completions",
+                                                          "http://env:9099/creator/assistant/4/chat/completions"])
+        XCTAssertEqual(configuration.target.requestURL, configuration.target.requestURLs[0])
+        XCTAssertEqual(configuration.runDescription.assistantID, "3+4")
+    }
+
     func testBadBaseURLs() {
         for bad in ["localhost:9099", "ftp://h:1", "http://", "", "not a url"] {
             XCTAssertThrowsError(try resolve(options(), full.merging(["API_BASE_URL": bad]) { $1 }), bad)

@@ -44,6 +44,19 @@ final class ShardTests: XCTestCase {
         XCTAssertEqual(try resolve(base + ["--shard", "0/1"]).load.virtualUsers, 10, "one shard is the whole run")
     }
 
+    /// The seed is stored once: the plan's arrival seed is derived from it (plus the shard's index), the
+    /// pauses and conversation lengths take it as given.
+    func testThePlanIsThePaceSeededAndNarrowedToTheShard() throws {
+        let whole = try resolve(["--rate", "90", "--arrival", "poisson", "--seed", "7", "--duration", "5"])
+        XCTAssertEqual(whole.load.plan, .open(rate: .fixed(requestsPerSecond: 90), arrival: .poisson, seed: 7))
+        let shard = try resolve(["--rate", "90", "--arrival", "poisson", "--seed", "7", "--duration", "5", "--shard", "1/3"])
+        XCTAssertEqual(shard.load.plan, .open(rate: .fixed(requestsPerSecond: 30), arrival: .poisson, seed: 8))
+        XCTAssertEqual(shard.engineConfiguration.plan, shard.load.plan)
+        let closed = try resolve(["--vus", "4", "--requests", "8", "--think", "1s", "--seed", "9"])
+        XCTAssertEqual(closed.load.plan, .closed(stages: nil))
+        XCTAssertEqual(closed.engineConfiguration.thinkSeed, 9)
+    }
+
     func testSourceAddressesMustBeLocalAndNumeric() throws {
         XCTAssertEqual(try SourceAddress.parse("127.0.0.2, 127.0.0.3"), ["127.0.0.2", "127.0.0.3"])
         XCTAssertEqual(try SourceAddress.parse("::1"), ["::1"])
