@@ -41,10 +41,11 @@ final class ChatStore: Sendable {
     /// Before the LLM call: insert the chat (LAMB's `create_lamb_chat`, titled from the prompt), then
     /// read-modify-write its message tree with the user's message.
     func openChat(assistantID: String, prompt: String) async throws -> Int64 {
+        let now = Self.now
+        let title = LambChatJSON.title(firstMessage: prompt, at: now)
         let id = try await connection().writeWithoutTransaction { db -> Int64 in
             var chatID: Int64 = 0
             try db.inTransaction(.immediate) {
-                let now = Self.now
                 chatID = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(rowid), 0) + 1 FROM LAMB_lamb_chats") ?? 1
                 try db.execute(
                     sql: """
@@ -52,7 +53,7 @@ final class ChatStore: Sendable {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
                         """,
                     arguments: [chatID, ChatID.text(chatID), LambSchema.userID, assistantID,
-                                LambChatJSON.title(firstMessage: prompt, at: now), now, now, LambChatJSON.empty])
+                                title, now, now, LambChatJSON.empty])
                 try Self.appendMessage(db, chatID: chatID, role: "user", content: prompt)
                 return .commit
             }
