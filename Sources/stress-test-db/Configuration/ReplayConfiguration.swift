@@ -39,7 +39,6 @@ struct ReplayConfiguration {
         if load.request.think != nil { flags.append("--think (the trace's gaps are the students' pauses)") }
         if load.prompts != nil || load.request.prompt != nil { flags.append("--prompts/--prompt (the trace's prompts are sent)") }
         if load.refusedPause > 0 { flags.append("--refused-pause") }
-        if load.sync { flags.append("--sync (the replay runs on the libcurl engine only)") }
         return flags
     }
 }

@@ -32,10 +32,16 @@ final class ReplayTests: BinaryTestCase {
     }
 
     func testSpeedTenSendsEveryTurnInOrderAtTheTracesGapsAfterItsPreviousAnswer() throws {
+        for runner in [[], ["--sync"]] {
+            try checkSpeedTen(runner)
+        }
+    }
+
+    func checkSpeedTen(_ runner: [String]) throws {
         let trace = Self.trace()
         try write(trace.text, "class.jsonl")
         let server = try LambSimServer(["--latency-ms", "1"])
-        let output = try stressTest(["--replay", "class.jsonl", "--speed", "10", "--responses", "r.jsonl", "--output", "r.json"],
+        let output = try stressTest(runner + ["--replay", "class.jsonl", "--speed", "10", "--responses", "r.jsonl", "--output", "r.json"],
                                     environment: environment(server.baseURL))
         XCTAssertEqual(output.status, 0, output.all)
         XCTAssertTrue(output.stdout.contains("Replay: 25 requests of 10 conversations at 10× (scale 1); schedule lag p50 "), output.stdout)
@@ -45,8 +51,8 @@ final class ReplayTests: BinaryTestCase {
         XCTAssertEqual(Set(sqlite.stdout.split(separator: "\n").map(String.init)),
                        Set(trace.prompts.values.map { $0.joined(separator: "|") }))
         XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["2": 5, "3": 5])
-        let records = records("r.jsonl")
-        XCTAssertEqual(records.count, 25, "totals equal the trace")
+        let records = records("r.jsonl").suffix(25)
+        XCTAssertEqual(lines("r.jsonl").count, runner.isEmpty ? 25 : 50, "totals equal the trace")
         for (key, turns) in Dictionary(grouping: records, by: { $0["conversation"] as? String ?? "?" }) {
             let ordered = turns.sorted { ($0["turn"] as! Int) < ($1["turn"] as! Int) }
             XCTAssertEqual(ordered.map { $0["turn"] as! Int }, Array(1...(trace.gaps[key]?.count ?? 0)), key)
@@ -70,12 +76,31 @@ final class ReplayTests: BinaryTestCase {
     func testScaleThreeTriplesTheTraceExactly() throws {
         try write(Self.trace().text, "class.jsonl")
         let server = try LambSimServer(["--latency-ms", "1"])
-        let output = try stressTest(["--replay", "class.jsonl", "--speed", "20", "--scale", "3", "--seed", "5", "--responses", "r.jsonl"],
+        let output = try stressTest(["--replay", "class.jsonl", "--speed", "20", "--scale", "3", "--seed", "5", "--loops", "2",
+                                     "--responses", "r.jsonl"],
                                     environment: environment(server.baseURL))
         XCTAssertEqual(output.status, 0, output.all)
         XCTAssertEqual(records("r.jsonl").count, 75)
         XCTAssertEqual(Set(records("r.jsonl").compactMap { $0["conversation"] as? String }).count, 30)
         XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["2": 15, "3": 15])
+    }
+
+    /// Two shards of one streamed replay: the conversations split whole, together the trace.
+    func testShardsSplitTheConversationsAndTogetherSendTheTrace() throws {
+        try write(Self.trace().text, "class.jsonl")
+        let server = try LambSimServer(["--latency-ms", "1", "--ttft-ms", "1", "--itl-ms", "1", "--tokens", "3"])
+        var names: [Set<String>] = []
+        for shard in ["0/2", "1/2"] {
+            let output = try stressTest(["--replay", "class.jsonl", "--speed", "20", "--shard", shard, "--stream", "--responses", "\(shard.first!).jsonl"],
+                                        environment: environment(server.baseURL))
+            XCTAssertEqual(output.status, 0, output.all)
+            let records = records("\(shard.first!).jsonl")
+            XCTAssertTrue(records.allSatisfy { $0["success"] as? Bool == true })
+            names.append(Set(records.compactMap { $0["conversation"] as? String }))
+        }
+        XCTAssertEqual(names.map(\.count), [5, 5])
+        XCTAssertTrue(names[0].isDisjoint(with: names[1]), "no conversation in both shards")
+        XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["2": 5, "3": 5], "each chat whole, its turns carried by X-Chat-Id")
     }
 
     func testAnAIPerfTraceIsOneTurnConversationsOfThatManyWords() throws {
@@ -98,11 +123,13 @@ final class ReplayTests: BinaryTestCase {
             (["--replay", "missing.jsonl"], "does not exist"),
             (["--replay", "class.jsonl", "--rate", "5"], "--replay cannot be used with --rate"),
             (["--replay", "class.jsonl", "--turns", "3"], "--turns"),
-            (["--replay", "class.jsonl", "--sync"], "--sync"),
+            (["--replay", "class.jsonl", "--think", "5s"], "--think"),
+            (["--replay", "class.jsonl", "--speed", "0"], "--speed takes"),
+            (["--speed", "2", "--vus", "1", "--requests", "1"], "give --replay FILE"),
         ]
         for (arguments, expected) in cases {
             let output = try stressTest(arguments + ["--no-check"], environment: environment("http://127.0.0.1:9"))
-            XCTAssertEqual(output.status, 1, "\(arguments): \(output.all)")
+            XCTAssertEqual(output.status, arguments.contains("--speed") ? 2 : 1, "\(arguments): \(output.all)")
             XCTAssertTrue(output.stderr.contains(expected), "\(arguments): \(output.stderr)")
         }
     }
