@@ -46,5 +46,7 @@ final class ReplayConfigurationTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("--requests") && "\(error)".contains("--think"), "\(error)")
         }
         XCTAssertThrowsError(try RunOptions.parse(["--vus", "1", "--requests", "1", "--scale", "2"]), "--scale without --replay")
+        XCTAssertThrowsError(try RunOptions.parse(["--replay", "class.jsonl", "--speed", "0"]), "--speed above 0")
+        XCTAssertThrowsError(try RunOptions.parse(["--replay", "class.jsonl", "--scale", "-1"]), "--scale above 0")
     }
 }
