@@ -85,6 +85,25 @@ final class ReplayTests: BinaryTestCase {
         XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["2": 15, "3": 15])
     }
 
+    /// A failed turn ends its conversation: its later turns are not sent, and the Replay line counts them.
+    func testAFailedTurnEndsItsConversationAndTheRestIsCountedNotSent() throws {
+        try write(Self.trace().text, "class.jsonl")
+        let server = try LambSimServer(["--latency-ms", "1", "--fault-status-rate", "0.4"])
+        let output = try stressTest(["--replay", "class.jsonl", "--speed", "20", "--responses", "r.jsonl"], environment: environment(server.baseURL))
+        XCTAssertTrue([0, 1].contains(output.status), output.all)
+        let records = records("r.jsonl")
+        XCTAssertGreaterThan(records.filter { $0["success"] as? Bool == false }.count, 0, "the fault hit")
+        for (key, turns) in Dictionary(grouping: records, by: { $0["conversation"] as? String ?? "?" }) {
+            let ordered = turns.sorted { ($0["turn"] as! Int) < ($1["turn"] as! Int) }
+            XCTAssertEqual(ordered.map { $0["turn"] as! Int }, Array(1...ordered.count), key)
+            XCTAssertTrue(ordered.dropLast().allSatisfy { $0["success"] as? Bool == true }, "\(key): only its last sent turn may have failed")
+        }
+        XCTAssertEqual(Set(records.compactMap { $0["conversation"] as? String }).count, 10, "every conversation begun")
+        if records.count < 25 {
+            XCTAssertTrue(output.stdout.contains("; \(25 - records.count) of the trace's 25 turns not sent"), output.stdout)
+        }
+    }
+
     /// Two shards of one streamed replay: the conversations split whole, together the trace.
     func testShardsSplitTheConversationsAndTogetherSendTheTrace() throws {
         try write(Self.trace().text, "class.jsonl")
