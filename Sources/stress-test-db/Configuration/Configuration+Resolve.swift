@@ -19,9 +19,14 @@ extension Configuration {
         if let prompts = options.load.prompts {
             try FileRoles.check(outputs: FileRoles.outputs(options.output), inputs: [FileRoles.Named(flag: "--prompts", path: prompts)])
         }
+        if let trace = options.replay.replay {
+            try FileRoles.check(outputs: FileRoles.outputs(options.output), inputs: [FileRoles.Named(flag: "--replay", path: trace)])
+        }
         var configuration = try resolve(target: options.target, output: options.output, streaming: options.load.request.stream,
                                         environment: environment, readFile: readFile, login: login)
+        configuration.replay = try ReplayConfiguration.read(options.replay, readFile: readFile)
         try configuration.apply(options.load, readFile: readFile)
+        try configuration.applyReplay(options.load)
         return configuration
     }
 
@@ -91,7 +96,10 @@ extension Configuration {
         }
         persistChat = !load.noPersist
         loops = load.loops
-        if let shard = load.shard { try apply(shard) }
+        if let shard = load.shard {
+            // A replay splits its conversations instead (`applyReplay`).
+            if replay == nil { try apply(shard) } else { self.shard = shard }
+        }
     }
 
     /// What each request asks and the pause between a VU's requests (run and sweep alike); the

@@ -29,6 +29,8 @@ struct Configuration {
     var turns = 1
     /// `--turns MIN..MAX`: the shortest conversation (`turns` the longest).
     var minimumTurns = 1
+    /// `--replay FILE` (SPEC 24): the trace and its schedule (nil: no replay).
+    var replay: ReplayConfiguration?
     /// `--metrics`: the live listener's address, and how long it serves after the run.
     var metrics: MetricsAddress?
     var metricsLingerSeconds = 0.0

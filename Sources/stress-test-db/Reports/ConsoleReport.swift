@@ -57,6 +57,7 @@ enum ConsoleReport {
             let achieved = summary.achievedRate.map { String(format: "%.2f req/s", $0) } ?? "-"
             lines.append(String(format: "Rate: offered %.2f req/s, achieved %@, start lag p99 %@", offered, achieved, lag))
         }
+        if let replay = ReplayReport.consoleLine(summary) { lines.append(replay) }
         if !summary.thresholds.isEmpty {
             lines.append("Thresholds:")
             lines += summary.thresholds.map { "  " + $0.line }

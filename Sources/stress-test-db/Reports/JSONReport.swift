@@ -37,7 +37,8 @@ enum JSONReport {
                 ("timeout", .wholeOrNumber(run.timeoutSeconds)),
             ] + (run.shard.map { [("shard", JSONValue.string($0))] } ?? [])
               + [("loops", .optional(run.loops))] + (run.think.map { [("think", JSONValue.string($0))] } ?? [])
-              + (run.httpVersion.map { [("http_version", JSONValue.string($0))] } ?? []) + interrupted(summary))),
+              + (run.httpVersion.map { [("http_version", JSONValue.string($0))] } ?? []) + ReplayReport.metadata(run)
+              + interrupted(summary))),
             ("statistics", statistics(summary)),
             ("raw_results", .array([])),
         ])
@@ -62,7 +63,7 @@ enum JSONReport {
                 .map { (String($0.key), .int($0.count)) })),
             ("errors", .object(statistics.errors.entries.map { ($0.key, .int($0.count)) })),
             ("latency_ms", json(statistics.latencySummary())),
-        ] + byAssistant(statistics) + byTurn(statistics) + streaming(summary) + goodput(summary) + openModel(summary) + drift(summary) + outages(statistics)
+        ] + byAssistant(statistics) + byTurn(statistics) + streaming(summary) + goodput(summary) + openModel(summary) + ReplayReport.statistics(summary) + drift(summary) + outages(statistics)
             + thresholds(summary))
     }
 

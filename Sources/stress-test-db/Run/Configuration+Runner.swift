@@ -30,8 +30,9 @@ extension Configuration {
             // for the body scanner to find `model` and `error` in a large answer.
             bodyCaptureBytes: responseMaxChars == 0 ? 64 << 20 : max(responseMaxChars * 4 + 4, 64 << 10),
             tls: tls, plan: plan, streaming: streaming, urls: requestURLs, bodies: requestBodies.map { Array($0.utf8) },
-            conversations: conversationPlan, arrivalPhase: shard?.arrivalPhase ?? 0, sourceAddresses: sourceAddresses,
+            conversations: replayConversationPlan ?? conversationPlan, arrivalPhase: shard?.arrivalPhase ?? 0, sourceAddresses: sourceAddresses,
             loops: loopsUsed ?? 1, think: think, thinkSeed: seed, refusedPause: refusedPause)
+        configuration.replay = replay?.schedule
         configuration.http2 = http2
         configuration.connections = connections
         return configuration
@@ -44,6 +45,9 @@ extension Configuration {
         RunDescription(apiURL: baseURL, assistantID: assistantID, virtualUsers: virtualUsers, requestLimit: requestLimit,
                        durationSeconds: durationSeconds, timeoutSeconds: timeoutSeconds, shard: shard?.description,
                        loops: loopsUsed, streaming: streaming, offeredRate: plan.offeredRate, think: think?.description,
-                       httpVersion: http2 ? "2" : nil)
+                       httpVersion: http2 ? "2" : nil, replay: replay.map {
+                           ReplayDescription(file: $0.path, speed: $0.speed, scale: $0.scale,
+                                             conversations: $0.schedule.conversations, requests: $0.schedule.requests)
+                       })
     }
 }

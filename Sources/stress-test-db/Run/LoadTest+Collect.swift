@@ -16,7 +16,7 @@ extension LoadTest {
     /// `--hdr`'s log for this run, if asked for.
     var hdrOutput: HdrLogOutput? {
         guard let path = configuration.hdrPath, let interval = configuration.intervalSeconds else { return nil }
-        return HdrLogOutput(path: path, intervalSeconds: interval, streaming: configuration.streaming, openModel: configuration.plan.isOpen)
+        return HdrLogOutput(path: path, intervalSeconds: interval, streaming: configuration.streaming, openModel: configuration.plan.isOpen || configuration.replay != nil)
     }
 
     /// Runs the load through the record pipeline: statistics, progress, the JSONL file, the spool, the

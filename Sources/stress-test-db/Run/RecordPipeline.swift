@@ -29,6 +29,8 @@ struct RecordCollector {
     let trustStatus: Bool
     /// With several `--assistant-id`s: the one request `requestIndex` went to.
     let assistantIDs: [String]
+    /// `--replay`: names request `requestIndex`'s conversation (the records' `conversation`).
+    let replay: ReplaySchedule?
     /// The wall clock, µs since the epoch: what the sinks' seconds and the waits for their ticks are read on
     /// (a test's scripted clock).
     let clock: () -> Int64
@@ -39,6 +41,7 @@ struct RecordCollector {
         responseMaxChars = configuration.responseMaxChars
         trustStatus = configuration.trustStatus
         assistantIDs = configuration.assistantIDs
+        replay = configuration.replay?.schedule
     }
 
     /// Starts the runner and feeds `sinks` until its channel closes. Returns the run's wall seconds
@@ -74,6 +77,7 @@ struct RecordCollector {
 
     private func makeRecord(_ result: RequestResult) -> ResponseRecord {
         ResponseRecord(result, maxCharacters: responseMaxChars, trustStatus: trustStatus,
-                       assistantID: assistantIDs.count > 1 ? assistantIDs[result.requestIndex % assistantIDs.count] : nil)
+                       assistantID: assistantIDs.count > 1 ? assistantIDs[result.requestIndex % assistantIDs.count] : nil,
+                       conversation: result.traceLine == nil ? nil : replay?.name(result.requestIndex))
     }
 }
