@@ -16,13 +16,17 @@ struct Statistics {
     private(set) var streaming = StreamingStatistics()
     /// With several assistants: each one's share (`statistics.by_assistant`), in first-seen order.
     private(set) var byAssistant: [(id: String, part: Part)] = []
-    /// With `--turns`: each turn's share (`statistics.by_turn`), by turn number.
+    /// Wherever records carry a `turn` (`--turns`, `--replay`): each turn's share
+    /// (`statistics.by_turn`), by turn number, turns from `longTurn` on in one bucket (SPEC 24).
     private(set) var byTurn: [Int: Part] = [:]
 
     struct Part {
         var total = 0
         var successful = 0
         var latencies = LatencyDistribution()
+        /// Of the successful streamed requests.
+        var timesToFirstToken = LatencyDistribution()
+        var failed: Int { total - successful }
     }
 
     /// Stretches in which no connection could be made (SPEC 22).
@@ -68,7 +72,7 @@ struct Statistics {
             serviceTimes.add(record.serviceMilliseconds)
         }
         if record.stream != nil { streaming.add(record) }
-        if let turn = record.turn { byTurn[turn, default: Part()].add(record) }
+        if let turn = record.turn { byTurn[Self.turnBucket(turn), default: Part()].add(record) }
         if let assistant = record.assistantID {
             if let index = byAssistant.firstIndex(where: { $0.id == assistant }) {
                 byAssistant[index].part.add(record)
@@ -90,5 +94,6 @@ extension Statistics.Part {
         total += 1
         if record.success { successful += 1 }
         latencies.add(record.latencyMilliseconds)
+        if record.success, let ttft = record.stream?.timeToFirstTokenMilliseconds { timesToFirstToken.add(ttft) }
     }
 }

@@ -1,0 +1,20 @@
+/// SPEC 24: the run by turn number, wherever records carry a `turn` (`--turns`, `--replay`): turns
+/// 1 to 6 each on their own, 7 and over together in the bucket `7+` (a long tail of long chats).
+extension Statistics {
+    /// The first turn counted in the last bucket.
+    static let longTurn = 7
+
+    /// A turn's bucket: the turn itself, or `longTurn` for it and every later one.
+    static func turnBucket(_ turn: Int) -> Int { min(turn, longTurn) }
+
+    /// `1`, `2`, …, `7+`: the bucket's key in `statistics.by_turn` and its label everywhere.
+    static func turnLabel(_ bucket: Int) -> String { bucket >= longTurn ? "\(longTurn)+" : String(bucket) }
+
+    /// The buckets in turn order, with their labels.
+    var turns: [(bucket: Int, label: String, part: Part)] {
+        byTurn.keys.sorted().map { ($0, Self.turnLabel($0), byTurn[$0]!) }
+    }
+
+    /// True when some record was a later turn of a conversation: the run held conversations.
+    var hasLaterTurns: Bool { byTurn.keys.contains { $0 > 1 } }
+}
