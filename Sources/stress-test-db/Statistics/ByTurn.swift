@@ -10,6 +10,12 @@ extension Statistics {
     /// `1`, `2`, …, `7+`: the bucket's key in `statistics.by_turn` and its label everywhere.
     static func turnLabel(_ bucket: Int) -> String { bucket >= longTurn ? "\(longTurn)+" : String(bucket) }
 
+    /// A label read back (`merge`'s logs): its bucket, nil for anything else.
+    static func turnBucket(label: String) -> Int? {
+        if label == turnLabel(longTurn) { return longTurn }
+        return Int(label).flatMap { (1..<longTurn).contains($0) ? $0 : nil }
+    }
+
     /// The buckets in turn order, with their labels.
     var turns: [(bucket: Int, label: String, part: Part)] {
         byTurn.keys.sorted().map { ($0, Self.turnLabel($0), byTurn[$0]!) }

@@ -50,10 +50,11 @@ struct Statistics {
 
     /// The union of shards, from their HDR logs (`merge`): counts added, distributions merged.
     init(total: Int, successful: Int, statusCodes: CountedKeys<Int>, errors: CountedKeys<String>, problems: CountedKeys<String>,
-         models: CountedKeys<String>, latencies: LatencyDistribution, serviceTimes: LatencyDistribution, streaming: StreamingStatistics) {
+         models: CountedKeys<String>, latencies: LatencyDistribution, serviceTimes: LatencyDistribution, streaming: StreamingStatistics,
+         byTurn: [Int: Part] = [:]) {
         (self.total, self.successful, self.statusCodes, self.errors, self.problems, self.models) =
             (total, successful, statusCodes, errors, problems, models)
-        (self.latencies, self.serviceTimes, self.streaming) = (latencies, serviceTimes, streaming)
+        (self.latencies, self.serviceTimes, self.streaming, self.byTurn) = (latencies, serviceTimes, streaming, byTurn)
     }
 
     /// `seconds`: when the record completed, since the run's start (from files: since the first record).

@@ -29,4 +29,28 @@ final class ByTurnEndToEndTests: BinaryTestCase {
         XCTAssertTrue(html.contains("<h2>Latency by turn</h2>") && html.contains("By turn:"), "the chart and the block in the report")
         XCTAssertTrue(block[1].hasPrefix("  1" + String(repeating: " ", count: 7)) && block[1].contains(" \(first["requests"]!) "), block[1])
     }
+
+    /// Two shards of a `--turns` run and their `merge`: the merged `by_turn` is the union's, counts exact.
+    func testMergedShardsKeepTheirTurns() throws {
+        let server = try LambSimServer(["--latency-ms", "1", "--ttft-ms", "2", "--tokens", "3"])
+        for index in 0..<2 {
+            let shard = try stressTest(["--vus", "4", "--requests", "48", "--turns", "1..4", "--stream", "--shard", "\(index)/2",
+                                        "--hdr", "s\(index).hlog", "--output", "s\(index).json"], environment: environment(server.baseURL))
+            XCTAssertEqual(shard.status, 0, shard.all)
+        }
+        let merged = try runProcess(binary("stress-test-db"), ["merge", "s0.hlog", "s1.hlog", "--output", "m.json"], directory: folder)
+        XCTAssertEqual(merged.status, 0, merged.all)
+        XCTAssertTrue(merged.stdout.contains("By turn:"), merged.stdout)
+        func byTurn(_ name: String) throws -> [String: [String: Any]] {
+            let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path(name)))) as! [String: Any]
+            return try XCTUnwrap((document["statistics"] as? [String: Any])?["by_turn"] as? [String: [String: Any]], name)
+        }
+        let union = try byTurn("m.json"), shards = try [byTurn("s0.json"), byTurn("s1.json")]
+        for turn in ["1", "2", "3", "4"] {
+            XCTAssertEqual(union[turn]?["requests"] as? Int, shards.reduce(0) { $0 + ($1[turn]?["requests"] as? Int ?? 0) }, "turn \(turn)")
+            XCTAssertNotNil((union[turn]?["ttft_ms"] as? [String: Double])?["p95"], "turn \(turn)'s TTFT from its histograms")
+        }
+        XCTAssertEqual(union.values.reduce(0) { $0 + ($1["requests"] as? Int ?? 0) }, try server.stats()["requests"] as? Int)
+        XCTAssertEqual(union.values.reduce(0) { $0 + ($1["failed"] as? Int ?? 0) }, 0)
+    }
 }

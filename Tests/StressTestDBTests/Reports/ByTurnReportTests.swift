@@ -80,4 +80,17 @@ final class ByTurnReportTests: XCTestCase {
         let plain = try write("plain.json", base.map { record(latency: $0) })
         XCTAssertTrue(try Comparison(a: plain, b: plain).byTurn.isEmpty, "runs without conversations: no breakdown")
     }
+
+    func testShardTotalsCarryTheTurnsForMerge() throws {
+        let totals = ShardTotals(ReportFixtures.summary(Self.records))
+        let pairs = Dictionary(totals.pairs, uniquingKeysWith: { _, last in last })
+        XCTAssertEqual(pairs["turn_requests"], "1:2,2:2,7%2B:2")
+        XCTAssertEqual(pairs["turn_successful"], "1:2,2:1,7%2B:2")
+        let read = try XCTUnwrap(try ShardTotals(totals.pairs.map { (key: $0.0, value: $0.1) }, source: "a.hlog"))
+        XCTAssertEqual(read.turnSuccessful.map(\.key), ["1", "2", "7+"])
+        XCTAssertEqual(["1", "7+", "8", "0", "x"].map(Statistics.turnBucket(label:)), [1, 7, nil, nil, nil])
+        var damaged = totals.pairs.map { (key: $0.0, value: $0.1) }
+        damaged[damaged.firstIndex { $0.key == "turn_successful" }!].value = "1:3"
+        XCTAssertThrowsError(try ShardTotals(damaged, source: "b.hlog"), "more successful than requests in turn 1")
+    }
 }
