@@ -67,7 +67,8 @@ struct LoadTest {
                 title: "stress-test-db: \(configuration.virtualUsers) VUs against \(configuration.requestURL)",
                 consoleText: console.scrub(block), keyFigures: HTMLReport.keyFigures(summary.statistics),
                 latency: summary.statistics.latencies,
-                streaming: configuration.streaming ? summary.statistics.streaming : nil, timeline: collected.timeline)
+                streaming: configuration.streaming ? summary.statistics.streaming : nil, timeline: collected.timeline,
+                turns: HTMLReport.turns(summary.statistics))
             saved.write("--report", path, as: "Report written to: \(path)") {
                 try FileOutput.write(path, contents: report.html, append: false)
             }
