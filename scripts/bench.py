@@ -24,6 +24,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="skip the 5-minute soak")
     parser.add_argument("--guard", action="store_true",
                         help="only the regression guard: ours / the bare C loop at 100 connections, exit 1 below 0.8")
+    parser.add_argument("--libcurl", metavar="DIR",
+                        help="the guard also measures both on the libcurl.so.4 in DIR (LD_LIBRARY_PATH), e.g. libcurl 8")
     parser.add_argument("--distributed-vus", type=int, default=50000, help="VUs of the distributed section, over 4 shards")
     parser.add_argument("--only", default="guard,throughput,lambsim,latency,scale,rate,streaming,soak,series,memory,syscalls,"
                                           "hdr,distributed,metrics,http2",

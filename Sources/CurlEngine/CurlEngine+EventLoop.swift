@@ -208,19 +208,8 @@ extension CurlEngine {
             case .start(let index, let scheduledAt):
                 let user = users[index]
                 user.rewind(streaming: engine.configuration.streaming)
-                // Start order over every loop (a shared atomic) only where it chooses something: the URL and
-                // body in turn; with `--turns` the conversation's number does instead.
-                user.requestIndex = variants.vary && engine.configuration.conversations == nil ? engine.share.nextRequestNumber() : 0
                 do {
-                    if let plan = engine.configuration.conversations {
-                        user.conversation.prepare(plan, virtualUser: user.index) { engine.share.nextConversationNumber() }
-                        user.requestIndex = user.conversation.number
-                        try variants.applyURL(user.conversation.number, to: user.handle)
-                        try user.handle.setRequest(method: engine.configuration.method,
-                                                   body: UnsafeRawBufferPointer(rebasing: user.conversation.body[0..<user.conversation.bodyCount]))
-                    } else if variants.vary {
-                        try variants.apply(user.requestIndex, to: user.handle, method: engine.configuration.method)
-                    }
+                    try prepareRequest(user, local: index)
                 } catch {
                     batch.results.append(unsentRecord(user, detail: "\(error)"))
                     scheduler.failedToStart(virtualUser: index)

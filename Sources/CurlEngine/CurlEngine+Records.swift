@@ -53,6 +53,7 @@ extension CurlEngine.EventLoop {
 
     private func request(_ user: CurlEngine.VirtualUser) -> RecordBuilder.Request {
         RecordBuilder.Request(virtualUser: user.index, requestIndex: user.requestIndex,
-                              scheduledAt: user.scheduledAt, sentAt: user.sentAt, thinkMilliseconds: user.thinkMilliseconds)
+                              scheduledAt: user.scheduledAt, sentAt: user.sentAt, thinkMilliseconds: user.thinkMilliseconds,
+                              traceLine: user.traceLine)
     }
 }

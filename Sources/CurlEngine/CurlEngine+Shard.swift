@@ -21,6 +21,8 @@ extension CurlEngine {
         var thinkMilliseconds: Double?
         /// The request's place in start order over every VU (which URL and body it took).
         var requestIndex = 0
+        /// `--replay`: the trace line of the request in flight.
+        var traceLine: Int?
         /// `--turns`: the VU's conversation (made on first use: no memory for runs without turns).
         lazy var conversation = Conversation()
         /// `--turns` with `--stream`: the response's `X-Chat-Id`.

@@ -86,6 +86,26 @@ public final class Conversation {
             number = nextConversation()
             pending = plan.userMessages[number % plan.userMessages.count]
         }
+        build(plan)
+    }
+
+    /// `--replay`: turn `turn` (1-based) of conversation `number` of the schedule, `length` turns long,
+    /// with the trace's user message; the history is the trace's earlier prompts and the answers received.
+    public func prepareReplay(_ plan: ConversationPlan, number: Int, turn: Int, length: Int, userMessage: [UInt8]) {
+        namedChatID = nil
+        if turn == 1 {
+            history.removeAll(keepingCapacity: true)
+            chatID = nil
+        }
+        self.number = number
+        self.length = length
+        answered = turn - 1
+        pending = userMessage
+        build(plan)
+    }
+
+    /// The body: head, the history, the pending user message(s), tail, the chat id, the closing brace.
+    private func build(_ plan: ConversationPlan) {
         var bytes = plan.head + history
         if !history.isEmpty { bytes += Array(", ".utf8) }
         bytes += pending + plan.tail

@@ -53,6 +53,8 @@ public struct EngineConfiguration: Sendable {
     /// `--http2` (SPEC 23): HTTP/2 by ALPN over https, prior knowledge over http; `connections` (with it):
     /// the VUs multiplex over this many connections.
     public var http2 = false
+    /// `--replay` (SPEC 24): the trace's schedule; `conversations` then holds the bodies' head and tail.
+    public var replay: ReplaySchedule?
     public var connections: Int?
 
     /// VUs per shard (one `curl_multi`): a few dozen over HTTP/1.1 (one connection each); with `--http2`,

@@ -20,8 +20,12 @@ public final class LoadShare: Sendable {
     private let runSeconds: Double?
     private let barrier = NSCondition()
     private let barrierState = Mutex<(arrived: Int, startAt: UInt64?)>((0, nil))
+    /// `--replay`: the conversations' first turns, taken by the loops (nil without a replay).
+    public let replay: ReplayStarts?
 
-    public init(plan: LoadPlan, requestLimit: Int?, durationSeconds: Double?, arrivalPhase: Double = 0, loops: Int = 1) {
+    public init(plan: LoadPlan, requestLimit: Int?, durationSeconds: Double?, arrivalPhase: Double = 0, loops: Int = 1,
+                replay: ReplaySchedule? = nil) {
+        self.replay = replay.map(ReplayStarts.init)
         self.plan = plan
         self.requestLimit = requestLimit
         self.arrivalPhase = arrivalPhase
@@ -33,7 +37,7 @@ public final class LoadShare: Sendable {
     public convenience init(_ configuration: EngineConfiguration) {
         self.init(plan: configuration.plan, requestLimit: configuration.requestLimit,
                   durationSeconds: configuration.durationSeconds, arrivalPhase: configuration.arrivalPhase,
-                  loops: configuration.loops)
+                  loops: configuration.loops, replay: configuration.replay)
     }
 
     // MARK: The common start
@@ -62,6 +66,7 @@ public final class LoadShare: Sendable {
 
     /// Starts the open model's schedule at `startAt` (done by `ready`; directly with a single scheduler).
     public func begin(at startAt: UInt64) {
+        replay?.begin(at: startAt)
         guard case .open(let rate, let arrival, let seed) = plan else { return }
         let schedule = ArrivalSchedule(rate: rate, arrival: arrival, seed: seed, phase: arrivalPhase)
         feed.withLock { $0 = ArrivalFeed(schedule: schedule, startAt: startAt, requestLimit: requestLimit,
@@ -113,7 +118,10 @@ public final class LoadShare: Sendable {
     public var arrivalsTaken: Int { feed.withLock { $0?.taken ?? 0 } }
 
     /// No arrival after this: the waiting ones are dropped (never sent, so they have no record).
-    public func stopArrivals() { feed.withLock { $0?.next = nil } }
+    public func stopArrivals() {
+        feed.withLock { $0?.next = nil }
+        replay?.stop()
+    }
 }
 
 /// The open model's schedule as the loops take from it: `next` is the oldest arrival not yet taken,

@@ -44,8 +44,12 @@ public struct RecordBuilder: Sendable {
         public var sentAt: UInt64
         /// `--think`: the pause the VU took before this request.
         public var thinkMilliseconds: Double?
+        /// `--replay`: the trace line it replays.
+        public var traceLine: Int?
 
-        public init(virtualUser: Int, requestIndex: Int, scheduledAt: UInt64, sentAt: UInt64, thinkMilliseconds: Double? = nil) {
+        public init(virtualUser: Int, requestIndex: Int, scheduledAt: UInt64, sentAt: UInt64, thinkMilliseconds: Double? = nil,
+                    traceLine: Int? = nil) {
+            self.traceLine = traceLine
             self.virtualUser = virtualUser
             self.requestIndex = requestIndex
             self.scheduledAt = scheduledAt
@@ -58,7 +62,7 @@ public struct RecordBuilder: Sendable {
     let conversations: ConversationPlan?
 
     public init(_ configuration: EngineConfiguration) {
-        openModel = configuration.plan.isOpen
+        openModel = configuration.plan.isOpen || configuration.replay != nil
         conversations = configuration.conversations
     }
 
@@ -79,7 +83,7 @@ public struct RecordBuilder: Sendable {
             chatID = conversation.recordChatID
         }
         let delivered = facts.failure == nil
-        return RequestResult(
+        var result = RequestResult(
             // Whatever status line arrived, also when the body then failed (a 200 whose stream was cut).
             statusCode: facts.statusCode, latencyMilliseconds: milliseconds(endedAt, since: request.scheduledAt),
             failure: facts.failure, failureDetail: delivered ? nil : facts.failureDetail,
@@ -90,16 +94,20 @@ public struct RecordBuilder: Sendable {
             startLagMilliseconds: startLag(request), stream: stream?.summary(from: request.scheduledAt),
             requestIndex: request.requestIndex, turn: turn, chatID: chatID, thinkMilliseconds: request.thinkMilliseconds,
             httpVersion: facts.httpVersion)
+        result.traceLine = request.traceLine
+        return result
     }
 
     /// Past the stop grace (or stopped before it was sent): recorded as aborted, never dropped.
     public func aborted(_ request: Request, stream: SSEScanner?, detail: String) -> RequestResult {
-        RequestResult(
+        var result = RequestResult(
             statusCode: 0, latencyMilliseconds: milliseconds(monotonicNanoseconds(), since: request.scheduledAt),
             failure: .aborted, failureDetail: detail, completedAtMicroseconds: wallClockMicroseconds(),
             virtualUser: request.virtualUser, startLagMilliseconds: startLag(request),
             stream: stream?.summary(from: request.scheduledAt), requestIndex: request.requestIndex,
             thinkMilliseconds: request.thinkMilliseconds)
+        result.traceLine = request.traceLine
+        return result
     }
 
     /// A request the transport would not take: recorded as failed, with its reason.

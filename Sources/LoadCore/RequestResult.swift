@@ -20,6 +20,9 @@ public struct RequestResult: Sendable {
     /// `--turns`: the request's turn in its conversation (1-based), and the conversation's chat id.
     public var turn: Int?
     public var chatID: String?
+    /// `--replay`: the trace file's line this request replays (`requestIndex` is then its conversation's
+    /// entry in the `ReplaySchedule`).
+    public var traceLine: Int?
     /// `--think`: the pause the VU took before this request (not part of any latency).
     public var thinkMilliseconds: Double?
     /// `--http2`: the HTTP version of the answer.

@@ -6,7 +6,7 @@ extension Scheduler {
                   durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
                   startAt: startAt, plan: configuration.plan, arrivalPhase: configuration.arrivalPhase,
                   conversations: configuration.conversations, think: configuration.think,
-                  thinkSeed: configuration.thinkSeed, refusedPause: configuration.refusedPause)
+                  thinkSeed: configuration.thinkSeed, refusedPause: configuration.refusedPause, replay: configuration.replay)
     }
 
     /// Loop `loop`'s scheduler for an engine configuration, sharing `share` with the other loops.
@@ -15,5 +15,11 @@ extension Scheduler {
                   durationSeconds: configuration.durationSeconds, graceSeconds: configuration.stopGraceSeconds,
                   startAt: startAt, plan: configuration.plan, conversations: configuration.conversations,
                   think: configuration.think, thinkSeed: configuration.thinkSeed, refusedPause: configuration.refusedPause)
+    }
+
+    /// Requests started per second from the first due time to the last start (SPEC section 11).
+    public var achievedRate: Double? {
+        guard let first = firstScheduledAt, let last = lastStartAt, last > first else { return nil }
+        return Double(started) / (Double(last - first) / 1e9)
     }
 }

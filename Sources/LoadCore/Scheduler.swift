@@ -1,3 +1,5 @@
+import HeapModule
+
 /// Which virtual user starts a request, and when, under a `LoadPlan`: the closed loop (a request
 /// count, a duration, stages of active VUs) or the open model (requests due on a schedule, VUs
 /// capping those in flight, due requests waiting in order). Stop and grace for both. A plain value
@@ -55,13 +57,16 @@ public struct Scheduler: Sendable {
     /// `--refused-pause` (closed model only): a VU whose connection was refused waits this long (seconds).
     public let refusedPause: Double?
     var thinkers: Thinkers
+    /// `--replay`: which conversation each VU plays (nil without a replay).
+    var replaySlots: ReplaySlots?
 
     /// One scheduler for the whole run (a single loop, the URLSession runner, the tests): its own share,
     /// whose arrivals start at `startAt`.
     public init(virtualUsers: Int, requestLimit: Int?, durationSeconds: Double?, graceSeconds: Double, startAt: UInt64,
                 plan: LoadPlan = .closed(stages: nil), arrivalPhase: Double = 0, conversations: ConversationPlan? = nil,
-                think: ThinkTime? = nil, thinkSeed: UInt64 = 1, refusedPause: Double? = nil) {
-        let share = LoadShare(plan: plan, requestLimit: requestLimit, durationSeconds: durationSeconds, arrivalPhase: arrivalPhase)
+                think: ThinkTime? = nil, thinkSeed: UInt64 = 1, refusedPause: Double? = nil, replay: ReplaySchedule? = nil) {
+        let share = LoadShare(plan: plan, requestLimit: requestLimit, durationSeconds: durationSeconds, arrivalPhase: arrivalPhase,
+                              replay: replay)
         share.begin(at: startAt)
         self.init(share: share, loop: 0, totalVirtualUsers: virtualUsers, durationSeconds: durationSeconds,
                   graceSeconds: graceSeconds, startAt: startAt, plan: plan, conversations: conversations,
@@ -90,6 +95,7 @@ public struct Scheduler: Sendable {
         conversationsBegun = reserves ? [Int](repeating: 0, count: virtualUsers) : []
         self.think = plan.isOpen ? nil : think
         self.refusedPause = plan.isOpen || (refusedPause ?? 0) <= 0 ? nil : refusedPause
+        replaySlots = share.replay == nil ? nil : ReplaySlots(virtualUsers: virtualUsers)
         thinkers = Thinkers(virtualUsers: self.think == nil && self.refusedPause == nil ? 0 : virtualUsers) { thinkStream(seed: thinkSeed, virtualUser: $0 * loops + loop) }
     }
 
@@ -103,16 +109,11 @@ public struct Scheduler: Sendable {
 
     static func nanoseconds(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1e9) }
 
-    /// Requests started per second from the first due time to the last start (SPEC section 11).
-    public var achievedRate: Double? {
-        guard let first = firstScheduledAt, let last = lastStartAt, last > first else { return nil }
-        return Double(started) / (Double(last - first) / 1e9)
-    }
-
     public var stopping: Bool { stopDeadline != nil }
 
     /// Nothing in flight and nothing more will start: the loop may end.
     public func isFinished(at now: UInt64) -> Bool {
+        if replaySlots != nil { return replayIsFinished(at: now) }
         guard inFlight == 0 else { return false }
         if stopping { return true }
         switch plan {
@@ -149,6 +150,7 @@ public struct Scheduler: Sendable {
         precondition(busy[user], "VU \(user) finished a request it did not have")
         busy[user] = false
         inFlight -= 1
+        if replaySlots != nil { return replayAnswered(user, now: now) }
         switch plan {
         case .closed:
             guard user < activeTarget(at: now) else { return [] }
@@ -172,11 +174,13 @@ public struct Scheduler: Sendable {
         busy[user] = false
         inFlight -= 1
         if case .open = plan { idle.append(user) }
+        if replaySlots != nil { replayRelease(user) }
     }
 
     /// The VU's conversation ended before its last turn (a turn failed): its unstarted turns go back
     /// to the count, for another conversation. Call before `finished`.
     public mutating func conversationEnded(virtualUser user: Int) {
+        if replaySlots != nil { replayEnded(user) }
         guard !reservedTurns.isEmpty else { return }
         share.giveBack(reservedTurns[user])
         reservedTurns[user] = 0
@@ -189,6 +193,7 @@ public struct Scheduler: Sendable {
         stopDeadline = now + graceNanoseconds
         share.stopArrivals()
         thinkers.removeAll()
+        replaySlots?.wakes = Heap()
     }
 
     /// Called each loop turn and at every deadline: past the stop grace, the rest are aborted;
@@ -201,6 +206,7 @@ public struct Scheduler: Sendable {
             inFlight = 0
             return [.abort(virtualUsers: aborted)]
         }
+        if replaySlots != nil { return replayDispatch(now: now) }
         switch plan {
         case .closed:
             // Below the target, a VU is busy or ends its request and starts the next by itself; only
@@ -227,6 +233,7 @@ public struct Scheduler: Sendable {
     /// The next instant the loop must wake for, whatever the sockets do.
     public func nextDeadline(now: UInt64) -> UInt64? {
         if let stopDeadline { return stopDeadline }
+        if replaySlots != nil { return replayNextDeadline(now: now) }
         switch plan {
         case .closed(nil):
             // The end of a duration is not one: a VU that finishes later simply does not start again.
@@ -268,7 +275,7 @@ public struct Scheduler: Sendable {
         return true
     }
 
-    private mutating func start(_ user: Int, scheduledAt: UInt64, now: UInt64) -> Action {
+    mutating func start(_ user: Int, scheduledAt: UInt64, now: UInt64) -> Action {
         busy[user] = true
         started += 1
         inFlight += 1

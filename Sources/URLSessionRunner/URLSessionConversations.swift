@@ -33,6 +33,16 @@ final class URLSessionConversations: Sendable {
         }
     }
 
+    /// `--replay`: the body of turn `turn` (0-based) of the schedule's conversation `entry`, played by VU `user`.
+    func prepareReplay(_ user: Int, schedule: ReplaySchedule, entry: Int, turn: Int) -> Data {
+        state.withLock { state in
+            let conversation = state.conversations[user]
+            conversation.prepareReplay(plan, number: entry, turn: turn + 1, length: schedule.turnCount(entry),
+                                       userMessage: schedule.userMessage(entry, turn: turn))
+            return Data(conversation.bodyBytes)
+        }
+    }
+
     /// The turn's record, built under the lock: the answer carries the VU's conversation on or ends it
     /// (`over`: it ended, early or complete).
     func record(_ builder: RecordBuilder, _ place: RecordBuilder.Request, _ facts: TransferFacts, stream: SSEScanner?,

@@ -116,7 +116,14 @@ public final class URLSessionRunner: LoadRunner, Sendable {
             group.addTask { [self] in
                 var request = requests.request(index)
                 var variant = index
-                if let conversations {
+                var traceLine: Int?
+                if let conversations, let schedule = configuration.replay,
+                   let (entry, turn) = state.withLock({ $0.replayRequest(of: user) }) {
+                    // `--replay`: the VU's conversation, the trace's turn (the VU is busy: its slot holds still).
+                    request = requests.request(entry)
+                    request.httpBody = conversations.prepareReplay(user, schedule: schedule, entry: entry, turn: turn)
+                    (variant, traceLine) = (entry, schedule.line(entry, turn: turn))
+                } else if let conversations {
                     // A conversation keeps one URL (a chat belongs to one assistant) and builds its own body.
                     let next = conversations.prepare(user)
                     request = requests.request(next.conversation)
@@ -125,7 +132,7 @@ public final class URLSessionRunner: LoadRunner, Sendable {
                 }
                 let pause = state.withLock { $0.pauseMilliseconds(before: user) }
                 let place = RecordBuilder.Request(virtualUser: user, requestIndex: variant, scheduledAt: scheduledAt, sentAt: 0,
-                                                  thinkMilliseconds: pause)
+                                                  thinkMilliseconds: pause, traceLine: traceLine)
                 let (result, over) = await perform(request, place)
                 results.push([result])
                 return .request(state.withLock { scheduler in

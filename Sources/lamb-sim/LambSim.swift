@@ -13,8 +13,9 @@ struct LambSim: AsyncParsableCommand {
         discussion: """
             Serves LAMB's chat endpoint (POST /creator/assistant/{id}/chat/completions), the OpenAI-style
             POST /v1/chat/completions, POST /creator/login, the KB embeddings-config endpoint and GET /stats.
-            Each chat request does LAMB's SQLite work (insert chat, read-modify-write its messages,
-            usage insert + upsert, update) on a WAL database with a 5000 ms busy timeout.
+            Each chat request does LAMB's SQLite work (insert chat, read-modify-write its message tree,
+            usage insert + upsert, update) on a WAL database with a 5000 ms busy timeout, in LAMB's own
+            tables (LAMB_lamb_chats, LAMB_usage_logs): `stress-test-db trace export --lamb-db` reads it.
             Prints one line `lamb-sim listening on http://HOST:PORT` when ready.
             """
     )
@@ -49,7 +50,7 @@ struct LambSim: AsyncParsableCommand {
     @Option(help: "Login password for POST /creator/login.")
     var password = "admin"
 
-    @Option(help: "Comma-separated assistant ids that exist.")
+    @Option(help: "Comma-separated assistant ids that exist (whole numbers, as LAMB's).")
     var assistants = "1"
 
     @Option(help: "Model name reported in completions.")
@@ -118,6 +119,9 @@ struct LambSim: AsyncParsableCommand {
         }
         guard ttftMs.map({ parseLatency($0) != nil }) ?? true, parseLatency(itlMs) != nil else {
             throw ValidationError("--ttft-ms and --itl-ms take a number of milliseconds or a range like 140-160")
+        }
+        guard assistants.split(separator: ",").allSatisfy({ Int64($0.trimmingCharacters(in: .whitespaces)) != nil }) else {
+            throw ValidationError("--assistants takes LAMB's assistant ids, whole numbers separated by commas (1,2,3)")
         }
         if let tokens, tokens < 1 { throw ValidationError("--tokens must be at least 1") }
         if let maxConcurrent, maxConcurrent < 1 { throw ValidationError("--max-concurrent must be at least 1") }

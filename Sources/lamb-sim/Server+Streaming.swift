@@ -55,8 +55,13 @@ extension SimServer {
                     if pauses[index] > 0 { try await Task.sleep(for: .milliseconds(pauses[index])) }
                     try await writer.write(ByteBuffer(string: event))
                 }
-                if fault == .none, let store, let chatID {
-                    try? await store.closeChat(chatID: chatID, assistantID: assistantID, completion: completion)
+                // The answer saved and its usage logged; without a chat (`persist_chat` false) the usage only.
+                if fault == .none, let store {
+                    if let chatID {
+                        try? await store.closeChat(chatID: chatID, assistantID: assistantID, completion: completion)
+                    } else {
+                        try? await store.logUsage(assistantID: assistantID, completion: completion)
+                    }
                 }
                 if fault == .llmDown {
                     try await channel.close()

@@ -146,6 +146,9 @@ struct SimServer: Sendable {
             } catch {
                 return failed(persistenceFailure(error))
             }
+        } else if !chatRequest.persist, let store = self.store {
+            // LAMB logs the usage of every completion; a failure to is only logged (`log_token_usage`).
+            try? await store.logUsage(assistantID: assistantID, completion: result)
         }
         return (jsonResponse(.ok, result.json(chatID: chatID)), true)
     }

@@ -92,9 +92,11 @@ def stdb(binary, url, vus, seconds=None, requests=None, extra=(), env_extra=None
                 median=median, seconds=run_seconds, errors=row["error"], statistics=statistics)
 
 
-def curl_multi_reference(program, url, connections, seconds):
-    """The bare C libcurl loop (scripts/bench_curl_multi.c): the engine's ceiling."""
-    out, cpu, rss, _ = timed([program, url + PATH, str(connections), str(seconds)])
+def curl_multi_reference(program, url, connections, seconds, env_extra=None):
+    """The bare C libcurl loop (scripts/bench_curl_multi.c): the engine's ceiling. `env_extra`: e.g.
+    LD_LIBRARY_PATH, to load another libcurl at run time."""
+    env = dict(os.environ, **env_extra) if env_extra else None
+    out, cpu, rss, _ = timed([program, url + PATH, str(connections), str(seconds)], env=env)
     done, elapsed = out.split()[-2:]
     return dict(rps=int(done) / float(elapsed), total=int(done), cpu=cpu, rss=rss)
 

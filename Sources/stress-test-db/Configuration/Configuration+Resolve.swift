@@ -19,9 +19,14 @@ extension Configuration {
         if let prompts = options.load.prompts {
             try FileRoles.check(outputs: FileRoles.outputs(options.output), inputs: [FileRoles.Named(flag: "--prompts", path: prompts)])
         }
+        if let trace = options.replay.replay {
+            try FileRoles.check(outputs: FileRoles.outputs(options.output), inputs: [FileRoles.Named(flag: "--replay", path: trace)])
+        }
         var configuration = try resolve(target: options.target, output: options.output, request: options.load.request,
                                         environment: environment, readFile: readFile, login: login)
+        configuration.replay = try ReplayConfiguration.read(options.replay, readFile: readFile)
         try configuration.apply(options.load, readFile: readFile)
+        try configuration.applyReplay(options.load)
         return configuration
     }
 
@@ -95,7 +100,10 @@ extension Configuration {
         }
         workload.persistChat = !load.noPersist
         self.load.transport.loops = load.loops
-        if let shard = load.shard { try self.load.apply(shard) }
+        if let shard = load.shard {
+            // A replay splits its conversations instead (`applyReplay`).
+            if replay == nil { try self.load.apply(shard) } else { self.load.shard = shard }
+        }
     }
 
     /// What each request asks and the pause between a VU's requests (run and sweep alike); the

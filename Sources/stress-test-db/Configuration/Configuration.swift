@@ -19,6 +19,8 @@ struct Configuration {
     var outputs: Outputs
     /// The service levels and the pass/fail thresholds.
     var checks: Checks
+    /// `--replay FILE` (SPEC 24): the trace and its schedule (nil: no replay).
+    var replay: ReplayConfiguration?
 
     /// Every secret this run carries, so tests and the log scrubber can look for them.
     var secrets: [String] { [target.token, target.embeddingsConfigToken].compactMap { $0 }.filter { !$0.isEmpty } }

@@ -123,12 +123,15 @@ struct RunOptions: ParsableArguments {
     @OptionGroup(title: "Load") var load: LoadOptions
     @OptionGroup(title: "Target") var target: TargetOptions
     @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Replay") var replay: ReplayOptions
 
     func validate() throws {
-        if load.vus == nil && load.stages == nil && load.rate == nil {
+        // A replay's load is its trace; the flags it cannot take are a configuration error (`ReplayConfiguration`).
+        let replaying = replay.replay != nil
+        if load.vus == nil && load.stages == nil && load.rate == nil && !replaying {
             throw ValidationError("Missing expected argument '--vus <vus>' (or give --stages or --rate).")
         }
-        guard load.requests != nil || load.duration != nil || load.stages != nil else {
+        guard load.requests != nil || load.duration != nil || load.stages != nil || replaying else {
             throw ValidationError("give --requests N or --duration SECONDS (or both: whichever is reached first ends the run), or --stages.")
         }
         if let stages = load.stages, load.rate == nil {
@@ -137,7 +140,7 @@ struct RunOptions: ParsableArguments {
         if load.rate == nil && load.arrival != .constant {
             throw ValidationError("--arrival shapes the open model's schedule; it needs --rate.")
         }
-        if load.seed != 1 && load.rate == nil && load.request.think == nil && load.turns.minimum == load.turns.maximum {
+        if load.seed != 1 && load.rate == nil && load.request.think == nil && load.turns.minimum == load.turns.maximum && !replaying {
             throw ValidationError("--seed seeds --arrival poisson, --think and --turns MIN..MAX; give one of them.")
         }
         let level = try output.slo.map { try ServiceLevel.parse($0, streaming: load.request.stream) }

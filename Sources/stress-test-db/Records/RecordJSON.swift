@@ -29,6 +29,7 @@ extension ResponseRecord {
             ]
         }
         if let assistantID { members.append(("assistant_id", .string(assistantID))) }
+        if let traceLine { members += [("trace_line", .int(traceLine)), ("conversation", .optional(conversation))] }
         if let turn { members += [("turn", .int(turn)), ("chat_id", .optional(chatID))] }
         if let startLagMilliseconds {
             members += [("service_ms", .number(serviceMilliseconds)), ("start_lag_ms", .number(startLagMilliseconds))]

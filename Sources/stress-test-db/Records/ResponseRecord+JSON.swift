@@ -30,6 +30,8 @@ extension ResponseRecord {
         assistantID = try read.string("assistant_id")
         turn = try read.count("turn")
         chatID = try read.string("chat_id")
+        traceLine = try read.count("trace_line")
+        conversation = try read.string("conversation")
         thinkMilliseconds = try read.milliseconds("think_ms")
         httpVersion = try read.string("http_version")
         if let chunks = try read.count("chunks") {

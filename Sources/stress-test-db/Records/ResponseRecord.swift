@@ -28,6 +28,9 @@ struct ResponseRecord: Sendable {
     /// `--turns`: the request's turn (1-based) and its conversation's chat id.
     let turn: Int?
     let chatID: String?
+    /// `--replay`: the trace line the request replays and its conversation (the trace's key, `.c` for copy c).
+    let traceLine: Int?
+    let conversation: String?
     /// `--think`: the pause the VU took before this request (not part of its latency).
     let thinkMilliseconds: Double?
     /// `--http2`: "2", or "1.1" from a server that would not.
@@ -44,7 +47,7 @@ struct ResponseRecord: Sendable {
     ///   - maxCharacters: cap on `response_text` in Unicode scalars; 0 is unlimited.
     ///   - trustStatus: the old tool's rule, a 2xx is a success whatever its body.
     ///   - assistantID: with several `--assistant-id`s, the one the request went to.
-    init(_ result: RequestResult, maxCharacters: Int, trustStatus: Bool, assistantID: String? = nil) {
+    init(_ result: RequestResult, maxCharacters: Int, trustStatus: Bool, assistantID: String? = nil, conversation: String? = nil) {
         let contentType = result.contentType?.lowercased() ?? ""
         let isJSON = contentType.hasPrefix("application/json")
         let findings = (result.failure == nil && !result.body.isEmpty) ? BodyScanner.scan(result.body) : BodyScanner.Findings()
@@ -80,6 +83,8 @@ struct ResponseRecord: Sendable {
         self.assistantID = assistantID
         turn = result.turn
         chatID = result.chatID
+        traceLine = result.traceLine
+        self.conversation = conversation
         thinkMilliseconds = result.thinkMilliseconds
         httpVersion = result.httpVersion
     }

@@ -45,9 +45,9 @@ enum ConsoleReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The lines after the block: streaming, goodput, the open model's rates, then the thresholds.
+    /// The lines after the block: by turn, streaming, goodput, the open model's rates, then the thresholds.
     static func afterBlock(_ summary: RunSummary) -> String {
-        var lines: [String] = []
+        var lines = ByTurnReport.lines(summary.statistics, streaming: summary.run.streaming)
         if summary.run.streaming { lines += streaming(summary) }
         if let goodput = goodput(summary) { lines.append(goodput) }
         if let drift = summary.drift { lines.append(drift.line) }
@@ -57,6 +57,7 @@ enum ConsoleReport {
             let achieved = summary.achievedRate.map { String(format: "%.2f req/s", $0) } ?? "-"
             lines.append(String(format: "Rate: offered %.2f req/s, achieved %@, start lag p99 %@", offered, achieved, lag))
         }
+        if let replay = ReplayReport.consoleLine(summary) { lines.append(replay) }
         if !summary.thresholds.isEmpty {
             lines.append("Thresholds:")
             lines += summary.thresholds.map { "  " + $0.line }

@@ -37,7 +37,8 @@ enum JSONReport {
                 ("timeout", .wholeOrNumber(run.timeoutSeconds)),
             ] + (run.shard.map { [("shard", JSONValue.string($0))] } ?? [])
               + [("loops", .optional(run.loops))] + (run.think.map { [("think", JSONValue.string($0))] } ?? [])
-              + (run.httpVersion.map { [("http_version", JSONValue.string($0))] } ?? []) + interrupted(summary))),
+              + (run.httpVersion.map { [("http_version", JSONValue.string($0))] } ?? []) + ReplayReport.metadata(run)
+              + interrupted(summary))),
             ("statistics", statistics(summary)),
             ("raw_results", .array([])),
         ])
@@ -62,7 +63,8 @@ enum JSONReport {
                 .map { (String($0.key), .int($0.count)) })),
             ("errors", .object(statistics.errors.entries.map { ($0.key, .int($0.count)) })),
             ("latency_ms", json(statistics.latencySummary())),
-        ] + byAssistant(statistics) + byTurn(statistics) + streaming(summary) + goodput(summary) + openModel(summary) + drift(summary) + outages(statistics)
+        ] + byAssistant(statistics) + byTurn(statistics, streaming: summary.run.streaming) + streaming(summary) + goodput(summary)
+            + openModel(summary) + ReplayReport.statistics(summary) + drift(summary) + outages(statistics)
             + thresholds(summary))
     }
 
@@ -84,14 +86,30 @@ enum JSONReport {
         }))]
     }
 
-    /// SPEC section 16: `statistics.by_turn`, with `--turns`.
-    static func byTurn(_ statistics: Statistics) -> [(String, JSONValue)] {
+    /// SPEC 24 (and 16): `statistics.by_turn`, wherever records carry a turn: per bucket (`1` … `6`, `7+`)
+    /// `requests`, `failed`, `latency_ms` p50/p95/p99 and `ttft_ms` when streaming; SPEC 16's
+    /// `total_requests`, `successful` and latency summary stay beside them for readers of older files.
+    static func byTurn(_ statistics: Statistics, streaming: Bool) -> [(String, JSONValue)] {
         guard !statistics.byTurn.isEmpty else { return [] }
-        return [("by_turn", .object(statistics.byTurn.keys.sorted().map { turn in
-            let part = statistics.byTurn[turn]!
-            return (String(turn), .object([("total_requests", .int(part.total)), ("successful", .int(part.successful)),
-                                          ("latency_ms", json(part.latencies.summary()))]))
+        return [("by_turn", .object(statistics.turns.map { _, label, part in
+            var members: [(String, JSONValue)] = [
+                ("requests", .int(part.total)), ("failed", .int(part.failed)),
+                ("latency_ms", percentiles(part.latencies.summary(), keepingSummary: true)),
+            ]
+            if streaming || part.timesToFirstToken.count > 0 {
+                members.append(("ttft_ms", percentiles(part.timesToFirstToken.summary())))
+            }
+            members += [("total_requests", .int(part.total)), ("successful", .int(part.successful))]
+            return (label, .object(members))
         }))]
+    }
+
+    /// `{"p50", "p95", "p99"}` (p50 the median), then with `keepingSummary` the rest of `json(_:)`'s keys; `{}` for none.
+    static func percentiles(_ latency: LatencySummary?, keepingSummary: Bool = false) -> JSONValue {
+        guard let latency else { return .object([]) }
+        let head: [(String, JSONValue)] = [("p50", .number(latency.median)), ("p95", .number(latency.p95)), ("p99", .number(latency.p99))]
+        guard keepingSummary, case .object(let all) = json(latency) else { return .object(head) }
+        return .object(head + all.filter { key, _ in key != "p95" && key != "p99" })
     }
 
     /// SPEC section 9: `statistics.streaming`, with `--stream` only.

@@ -21,4 +21,6 @@ struct RunDescription: Equatable {
     var think: String? = nil
     /// `--http2`: "2" (nil over HTTP/1.1, where the key is left out).
     var httpVersion: String? = nil
+    /// `--replay` (SPEC 24): the trace, speed, scale and what this process's schedule holds.
+    var replay: ReplayDescription? = nil
 }

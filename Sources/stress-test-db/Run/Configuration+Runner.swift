@@ -22,9 +22,11 @@ extension Configuration {
             // for the body scanner to find `model` and `error` in a large answer.
             bodyCaptureBytes: maxChars == 0 ? 64 << 20 : max(maxChars * 4 + 4, 64 << 10),
             tls: target.tls, plan: load.plan, streaming: workload.streaming, urls: target.requestURLs,
-            bodies: bodies.all.map { Array($0.utf8) }, conversations: bodies.conversationPlan(seed: load.seed),
+            bodies: bodies.all.map { Array($0.utf8) },
+            conversations: replay.map { bodies.replayPlan($0.schedule) } ?? bodies.conversationPlan(seed: load.seed),
             arrivalPhase: load.shard?.arrivalPhase ?? 0, sourceAddresses: transport.sourceAddresses,
             loops: load.loopsUsed ?? 1, think: workload.think, thinkSeed: load.seed, refusedPause: transport.refusedPause)
+        configuration.replay = replay?.schedule
         configuration.http2 = transport.http2
         configuration.connections = transport.connections
         return configuration
@@ -36,7 +38,10 @@ extension Configuration {
                        requestLimit: load.requestLimit, durationSeconds: load.durationSeconds,
                        timeoutSeconds: workload.timeoutSeconds, shard: load.shard?.description, loops: load.loopsUsed,
                        streaming: workload.streaming, offeredRate: load.plan.offeredRate, think: workload.think?.description,
-                       httpVersion: load.transport.http2 ? "2" : nil)
+                       httpVersion: load.transport.http2 ? "2" : nil, replay: replay.map {
+                           ReplayDescription(file: $0.path, speed: $0.speed, scale: $0.scale,
+                                             conversations: $0.schedule.conversations, requests: $0.schedule.requests)
+                       })
     }
 }
 

@@ -2,8 +2,8 @@ import Foundation
 import HdrLog
 import Histogram
 
-/// `--hdr FILE` during a run: each record's latency (and TTFT, service time where measured) into
-/// its interval's HdrHistogram, in microseconds at 3 significant digits; each interval's lines
+/// `--hdr FILE` during a run: each record's latency (and TTFT, service time where measured; per turn
+/// bucket where records carry a turn, `turn-1` … `turn-7+`, `ttft-turn-…`) into its interval's HdrHistogram, in microseconds at 3 significant digits; each interval's lines
 /// appended as soon as it is over, so a kill leaves every closed interval. When the run ends, the
 /// `#[stress-test-db ...]` line is rewritten with the totals `merge` needs.
 final class HdrLogOutput {
@@ -12,9 +12,12 @@ final class HdrLogOutput {
     private let path: String
     private let intervalSeconds: Double
     private var descriptor: Int32 = -1
-    private let tags: [String]
+    private var tags: [String]
     private let ttftTag: Int?
     private let serviceTag: Int?
+    /// Per turn bucket (SPEC 24), each tag added when its first record arrives.
+    private var turnTags: [Int: Int] = [:]
+    private var turnTTFTTags: [Int: Int] = [:]
     /// When the open interval ends, in seconds of the run.
     private(set) var openEnd: Double
     private var histograms: [Histogram<UInt64>]
@@ -62,6 +65,22 @@ final class HdrLogOutput {
         count(0, record.latencyMilliseconds)
         if let index = ttftTag, record.success, let ttft = record.stream?.timeToFirstTokenMilliseconds { count(index, ttft) }
         if let index = serviceTag, record.startLagMilliseconds != nil { count(index, record.serviceMilliseconds) }
+        if let turn = record.turn {
+            let bucket = Statistics.turnBucket(turn)
+            count(tag(&turnTags, bucket, "turn-"), record.latencyMilliseconds)
+            if ttftTag != nil, record.success, let ttft = record.stream?.timeToFirstTokenMilliseconds {
+                count(tag(&turnTTFTTags, bucket, "ttft-turn-"), ttft)
+            }
+        }
+    }
+
+    /// The index of a turn bucket's tag, added (with its histogram) the first time.
+    private func tag(_ indexes: inout [Int: Int], _ bucket: Int, _ prefix: String) -> Int {
+        if let index = indexes[bucket] { return index }
+        tags.append(prefix + Statistics.turnLabel(bucket))
+        histograms.append(Histogram<UInt64>(highestTrackableValue: Self.highestTrackableValue, numberOfSignificantValueDigits: .three))
+        indexes[bucket] = tags.count - 1
+        return tags.count - 1
     }
 
     private func count(_ tag: Int, _ milliseconds: Double) {

@@ -31,7 +31,7 @@ struct LoadTest {
         if load.transport.runner == .curl { LibcurlFeatures.current.lines.forEach { verbose("  " + $0) } }
         if !target.envFilesRead.isEmpty { verbose("  settings read from \(target.envFilesRead.joined(separator: ", "))") }
 
-        let hdr = HdrLogOutput.forRun(configuration.outputs, streaming: configuration.workload.streaming, openModel: load.plan.isOpen)
+        let hdr = HdrLogOutput.forRun(configuration.outputs, streaming: configuration.workload.streaming, openModel: load.plan.isOpen || configuration.replay != nil)
         let handshakes = TLSHandshakes.now
         let measured: Measurement
         do { measured = try session.pipeline(configuration, hdr: hdr, spool: session.outputs.spool, finishSeries: true).measure() } catch {
@@ -76,7 +76,8 @@ struct LoadTest {
                 title: "stress-test-db: \(configuration.load.virtualUsers) VUs against \(configuration.target.requestURL)",
                 consoleText: console.scrub(block), keyFigures: HTMLReport.keyFigures(summary.statistics),
                 latency: summary.statistics.latencies,
-                streaming: configuration.workload.streaming ? summary.statistics.streaming : nil, timeline: measured.timeline)
+                streaming: configuration.workload.streaming ? summary.statistics.streaming : nil, timeline: measured.timeline,
+                turns: HTMLReport.turns(summary.statistics))
             saved.write("--report", path, as: "Report written to: \(path)") {
                 try FileOutput.write(path, contents: report.html, append: false)
             }

@@ -11,17 +11,20 @@ struct RecordCollector {
     let trustStatus: Bool
     /// With several `--assistant-id`s: the one request `requestIndex` went to.
     let assistantIDs: [String]
+    /// `--replay`: names request `requestIndex`'s conversation (the records' `conversation`).
+    let replay: ReplaySchedule?
     /// The wall clock, µs since the epoch: what the sinks' seconds and the waits for their ticks are read on
     /// (a test's scripted clock).
     let clock: () -> Int64
 
-    init(runner: any LoadRunner, responseMaxChars: Int, trustStatus: Bool, assistantIDs: [String],
+    init(runner: any LoadRunner, responseMaxChars: Int, trustStatus: Bool, assistantIDs: [String], replay: ReplaySchedule? = nil,
          clock: @escaping () -> Int64 = wallClockMicroseconds) {
         self.runner = runner
         self.clock = clock
         self.responseMaxChars = responseMaxChars
         self.trustStatus = trustStatus
         self.assistantIDs = assistantIDs
+        self.replay = replay
     }
 
     /// Starts the runner and feeds `sinks` until its channel closes, then finishes them. Returns the run's
@@ -63,6 +66,7 @@ struct RecordCollector {
 
     private func makeRecord(_ result: RequestResult) -> ResponseRecord {
         ResponseRecord(result, maxCharacters: responseMaxChars, trustStatus: trustStatus,
-                       assistantID: assistantIDs.count > 1 ? assistantIDs[result.requestIndex % assistantIDs.count] : nil)
+                       assistantID: assistantIDs.count > 1 ? assistantIDs[result.requestIndex % assistantIDs.count] : nil,
+                       conversation: result.traceLine == nil ? nil : replay?.name(result.requestIndex))
     }
 }

@@ -83,7 +83,8 @@ struct RecordPipeline {
         let sinks: [any RecordSink] = [statistics] + optional.compactMap { $0 } + [MemoryTrimSink()]
         let outputs = configuration.outputs
         let wallSeconds = RecordCollector(runner: runner, responseMaxChars: outputs.responseMaxChars, trustStatus: outputs.trustStatus,
-                                          assistantIDs: configuration.target.assistantIDs, clock: clock)
+                                          assistantIDs: configuration.target.assistantIDs, replay: configuration.replay?.schedule,
+                                          clock: clock)
             .run(sinks, startMicroseconds: start)
 
         var summary = RunSummary(

@@ -33,6 +33,12 @@ struct RequestBodies {
 
     private var promptMessages: String { #"[{"role": "user", "content": \#(JSONText.string(workload.prompt))}]"# }
 
+    /// `--replay`: the parts each conversation's bodies are built from (the prompts are the trace's).
+    func replayPlan(_ schedule: ReplaySchedule) -> ConversationPlan {
+        ConversationPlan(turns: schedule.longestConversation, userMessages: [], head: Array(#"{"messages": ["#.utf8),
+                         tail: Array(("]" + tail).utf8), needsChatID: workload.persistChat)
+    }
+
     /// `--turns` above 1: the parts each conversation's bodies are built from; `seed` draws their lengths.
     func conversationPlan(seed: UInt64) -> ConversationPlan? {
         guard workload.turns > 1 else { return nil }

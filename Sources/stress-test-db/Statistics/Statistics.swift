@@ -16,13 +16,17 @@ struct Statistics {
     private(set) var streaming = StreamingStatistics()
     /// With several assistants: each one's share (`statistics.by_assistant`), in first-seen order.
     private(set) var byAssistant: [(id: String, part: Part)] = []
-    /// With `--turns`: each turn's share (`statistics.by_turn`), by turn number.
+    /// Wherever records carry a `turn` (`--turns`, `--replay`): each turn's share
+    /// (`statistics.by_turn`), by turn number, turns from `longTurn` on in one bucket (SPEC 24).
     private(set) var byTurn: [Int: Part] = [:]
 
     struct Part {
         var total = 0
         var successful = 0
         var latencies = LatencyDistribution()
+        /// Of the successful streamed requests.
+        var timesToFirstToken = LatencyDistribution()
+        var failed: Int { total - successful }
     }
 
     /// Stretches in which no connection could be made (SPEC 22).
@@ -46,10 +50,11 @@ struct Statistics {
 
     /// The union of shards, from their HDR logs (`merge`): counts added, distributions merged.
     init(total: Int, successful: Int, statusCodes: CountedKeys<Int>, errors: CountedKeys<String>, problems: CountedKeys<String>,
-         models: CountedKeys<String>, latencies: LatencyDistribution, serviceTimes: LatencyDistribution, streaming: StreamingStatistics) {
+         models: CountedKeys<String>, latencies: LatencyDistribution, serviceTimes: LatencyDistribution, streaming: StreamingStatistics,
+         byTurn: [Int: Part] = [:]) {
         (self.total, self.successful, self.statusCodes, self.errors, self.problems, self.models) =
             (total, successful, statusCodes, errors, problems, models)
-        (self.latencies, self.serviceTimes, self.streaming) = (latencies, serviceTimes, streaming)
+        (self.latencies, self.serviceTimes, self.streaming, self.byTurn) = (latencies, serviceTimes, streaming, byTurn)
     }
 
     /// `seconds`: when the record completed, since the run's start (from files: since the first record).
@@ -68,7 +73,7 @@ struct Statistics {
             serviceTimes.add(record.serviceMilliseconds)
         }
         if record.stream != nil { streaming.add(record) }
-        if let turn = record.turn { byTurn[turn, default: Part()].add(record) }
+        if let turn = record.turn { byTurn[Self.turnBucket(turn), default: Part()].add(record) }
         if let assistant = record.assistantID {
             if let index = byAssistant.firstIndex(where: { $0.id == assistant }) {
                 byAssistant[index].part.add(record)
@@ -90,5 +95,6 @@ extension Statistics.Part {
         total += 1
         if record.success { successful += 1 }
         latencies.add(record.latencyMilliseconds)
+        if record.success, let ttft = record.stream?.timeToFirstTokenMilliseconds { timesToFirstToken.add(ttft) }
     }
 }

@@ -40,9 +40,10 @@ final class RestartTests: BinaryTestCase {
         XCTAssertEqual(series.reduce(0) { $0 + ($1["requests"] as? Int ?? 0) }, statistics["total_requests"] as? Int, "the lines add up")
         XCTAssertTrue(series.contains { ($0["successful"] as? Int) == 0 && ($0["failed"] as? Int ?? 0) > 0 }, "the gap shows")
         XCTAssertGreaterThan(series.last?["successful"] as? Int ?? 0, 0)
-        // An outage that ended is not a trend: the verdict is not "degrading".
-        let drift = statistics["drift"] as? [String: Any]
-        XCTAssertNotEqual(drift?["verdict"] as? String, "degrading", "\(String(describing: drift))")
+        // An outage that ended is not an error trend. (The p95 trend is the machine's: after the restart a
+        // loaded machine's new connections can make p95 rise, so it is not asserted here.)
+        let drift = try XCTUnwrap(statistics["drift"] as? [String: Any])
+        XCTAssertNotEqual(drift["error_trend"] as? String, "rising", "\(drift)")
     }
 
     func testARefusedPauseSlowsTheAttemptsOfAnOutage() throws {

@@ -21,7 +21,7 @@ extension Merge {
             total: totals.reduce(0) { $0 + $1.requests } + foreignRequests,
             successful: totals.reduce(0) { $0 + $1.successful } + foreignRequests,
             statusCodes: statusCodes, errors: errors, problems: problems, models: models, latencies: latencies,
-            serviceTimes: try distribution("service") { $0.service }, streaming: streaming)
+            serviceTimes: try distribution("service") { $0.service }, streaming: streaming, byTurn: try turnParts(totals))
         // The union's wall time: from the first shard's start to the last one's end.
         let starts = totals.map(\.startedAtMicroseconds)
         let ends = totals.map { $0.startedAtMicroseconds + Int64($0.seconds * 1e6) }

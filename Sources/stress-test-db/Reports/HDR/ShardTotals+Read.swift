@@ -38,6 +38,12 @@ extension ShardTotals {
         service = try read.optional("service", read.moments)
         offeredRate = try read.optional("offered_rate", read.number)
         achievedRate = try read.optional("achieved_rate", read.number)
+        turnRequests = try read.list("turn_requests")
+        turnSuccessful = try read.list("turn_successful")
+        let requestsByTurn = Dictionary(turnRequests, uniquingKeysWith: +)
+        for (turn, count) in turnSuccessful where count > requestsByTurn[turn] ?? 0 || Statistics.turnBucket(label: turn) == nil {
+            throw FileError("\(source): turn_successful \(turn):\(count) is not a turn bucket with as many requests.")
+        }
     }
 
     /// `I/N` as (I, N) when 0 ≤ I < N.

@@ -27,6 +27,9 @@ struct ShardTotals {
     var outputTokens: Int?
     var offeredRate: Double?
     var achievedRate: Double?
+    /// Where records carry a turn (SPEC 24): requests and successful per turn bucket, keyed `1` … `7+`.
+    var turnRequests: [(key: String, count: Int)] = []
+    var turnSuccessful: [(key: String, count: Int)] = []
 
     init() {}
 
@@ -53,6 +56,8 @@ struct ShardTotals {
             ttft = statistics.streaming.timeToFirstToken.moments
             outputTokens = statistics.streaming.outputTokens
         }
+        turnRequests = statistics.turns.map { ($0.label, $0.part.total) }
+        turnSuccessful = statistics.turns.map { ($0.label, $0.part.successful) }
         if let rate = run.offeredRate {
             service = statistics.serviceTimes.moments
             offeredRate = rate
@@ -75,6 +80,7 @@ struct ShardTotals {
         if let service { pairs.append(("service", Self.text(service))) }
         if let offeredRate { pairs.append(("offered_rate", "\(offeredRate)")) }
         if let achievedRate { pairs.append(("achieved_rate", "\(achievedRate)")) }
+        if !turnRequests.isEmpty { pairs += [("turn_requests", Self.list(turnRequests)), ("turn_successful", Self.list(turnSuccessful))] }
         return pairs
     }
 

@@ -20,6 +20,8 @@ struct HTMLReport {
     var sweepByRate = false
     var sweepCapacity: Double?
     var sweepP95Limit: Double?
+    /// Where the run held conversations: its turns (SPEC 24), else empty and no section.
+    var turns: [(bucket: Int, label: String, part: Statistics.Part)] = []
 
     static let style = """
         body{font:16px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:980px;padding:12px;color:#1b1f24;background:#fff}
@@ -81,6 +83,7 @@ struct HTMLReport {
                          SVGChart.Series(name: "TPOT", color: "#bf8700", points: streaming.timePerOutputToken.logHistogram())],
                 logX: true)))
         }
+        charts += turnCharts
         if !sweep.isEmpty {
             let sorted = sweep.sorted { $0.level < $1.level }
             let unit = sweepByRate ? "offered req/s" : "VUs"

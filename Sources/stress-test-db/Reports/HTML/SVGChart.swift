@@ -12,6 +12,8 @@ struct SVGChart {
         var bars = false
         /// Bars on a log scale: each spans [x ÷ ratio, x × ratio] (a histogram bin's edges).
         var barRatio = 1.0
+        /// A dot at each point of a line (few points, each a category such as a turn).
+        var dots = false
     }
 
     var title: String
@@ -22,6 +24,9 @@ struct SVGChart {
     /// A horizontal line (an SLO) and a vertical one (the capacity), labelled.
     var horizontal: (value: Double, label: String)?
     var vertical: (value: Double, label: String)?
+    /// Categories on the x axis instead of computed ticks: each at its value, with its label, half a
+    /// step of room at either end (turns 1 … `7+`).
+    var categories: [(value: Double, label: String)]?
 
     static let width = 720.0, height = 300.0
     static let left = 64.0, right = 16.0, top = 28.0, bottom = 46.0
@@ -66,10 +71,17 @@ struct SVGChart {
         return (min(low, ticks.first ?? low), max(high, ticks.last ?? high), ticks)
     }
 
+    /// The x axis: the categories with half a step either side, or the values' range with its ticks.
+    private func xAxis(_ xs: [Double]) -> (Double, Double, [(value: Double, label: String)]) {
+        if let categories, let first = categories.first, let last = categories.last { return (first.value - 0.5, last.value + 0.5, categories) }
+        let (low, high, ticks) = range(xs, log: logX, from: false)
+        return (low, high, ticks.map { ($0, Self.label($0)) })
+    }
+
     var svg: String {
         let xs = series.flatMap { $0.points.map(\.x) } + [vertical?.value].compactMap { $0 }
         let ys = series.flatMap { $0.points.map(\.y) } + [horizontal?.value].compactMap { $0 }
-        let (xLow, xHigh, xTicks) = range(xs, log: logX, from: false)
+        let (xLow, xHigh, xTicks) = xAxis(xs)
         let (yLow, yHigh, yTicks) = range(ys, log: false, from: true)
         let plotWidth = Self.width - Self.left - Self.right, plotHeight = Self.height - Self.top - Self.bottom
         func scale(_ value: Double, _ low: Double, _ high: Double, _ log: Bool) -> Double {
@@ -86,8 +98,8 @@ struct SVGChart {
             out += #"<line x1="\#(f(Self.left))" x2="\#(f(Self.width - Self.right))" y1="\#(f(py(tick)))" y2="\#(f(py(tick)))" class="grid"/>"#
             out += #"<text x="\#(f(Self.left - 6))" y="\#(f(py(tick) + 4))" text-anchor="end">\#(Self.label(tick))</text>"#
         }
-        for tick in xTicks {
-            out += #"<text x="\#(f(px(tick)))" y="\#(f(Self.height - Self.bottom + 16))" text-anchor="middle">\#(Self.label(tick))</text>"#
+        for (tick, label) in xTicks {
+            out += #"<text x="\#(f(px(tick)))" y="\#(f(Self.height - Self.bottom + 16))" text-anchor="middle">\#(HTMLText.escape(label))</text>"#
         }
         out += #"<line x1="\#(f(Self.left))" x2="\#(f(Self.width - Self.right))" y1="\#(f(py(yLow)))" y2="\#(f(py(yLow)))" class="axis"/>"#
         out += #"<line x1="\#(f(Self.left))" x2="\#(f(Self.left))" y1="\#(f(Self.top))" y2="\#(f(py(yLow)))" class="axis"/>"#
@@ -103,6 +115,7 @@ struct SVGChart {
             } else if !line.points.isEmpty {
                 let path = line.points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
                 out += #"<polyline points="\#(path)" fill="none" stroke="\#(line.color)" stroke-width="2"/>"#
+                for point in line.points where line.dots { out += #"<circle cx="\#(f(px(point.x)))" cy="\#(f(py(point.y)))" r="3" fill="\#(line.color)"/>"# }
             }
         }
         if let horizontal {

@@ -1,0 +1,167 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `--replay` (SPEC 24) against lamb-sim: the server gets every conversation's turns in order, none
+/// before its previous answer, at the trace's gaps ÷ speed; totals equal the trace.
+final class ReplayTests: BinaryTestCase {
+    /// Ten conversations over ~19 s of trace: conversation k starts at 2k s and has 2 or 3 turns, 2–5 s apart.
+    static func trace() -> (text: String, gaps: [String: [Double]], prompts: [String: [String]]) {
+        var requests: [(offset: Double, line: String)] = []
+        var gaps: [String: [Double]] = [:], prompts: [String: [String]] = [:]
+        for k in 0..<10 {
+            let key = String(format: "%016x", 0xC0FFEE + k)
+            var offset = Double(2 * k)
+            for turn in 1...(k % 2 == 0 ? 3 : 2) {
+                let gap = turn == 1 ? 0.0 : Double(2 + (k + turn) % 4)
+                offset += gap
+                let prompt = "conversation \(k) turn \(turn): what about \"p\"?"
+                gaps[key, default: []].append(gap)
+                prompts[key, default: []].append(prompt)
+                requests.append((offset, #"{"offset_s": \#(offset), "conversation": "\#(key)", "turn": \#(turn), "assistant_id": 1, "#
+                    + #""prompt": "conversation \#(k) turn \#(turn): what about \"p\"?", "gap_s": \#(gap), "history_answer_chars": []}"#))
+            }
+        }
+        let lines = requests.enumerated().sorted { ($0.element.offset, $0.offset) < ($1.element.offset, $1.offset) }.map(\.element.line)
+        let header = #"{"trace": "stress-test-db", "version": 1, "source": "lamb", "start": 1796267846, "conversations": 10, "requests": \#(lines.count)}"#
+        return (([header] + lines).joined(separator: "\n") + "\n", gaps, prompts)
+    }
+
+    func write(_ text: String, _ name: String) throws {
+        try text.write(toFile: path(name), atomically: true, encoding: .utf8)
+    }
+
+    func testSpeedTenSendsEveryTurnInOrderAtTheTracesGapsAfterItsPreviousAnswer() throws {
+        for runner in [[], ["--sync"]] {
+            try checkSpeedTen(runner)
+        }
+    }
+
+    func checkSpeedTen(_ runner: [String]) throws {
+        let trace = Self.trace()
+        try write(trace.text, "class.jsonl")
+        let server = try LambSimServer(["--latency-ms", "1"])
+        let output = try stressTest(runner + ["--replay", "class.jsonl", "--speed", "10", "--responses", "r.jsonl", "--output", "r.json"],
+                                    environment: environment(server.baseURL))
+        XCTAssertEqual(output.status, 0, output.all)
+        XCTAssertTrue(output.stdout.contains("Replay: 25 requests of 10 conversations at 10× (scale 1); schedule lag p50 "), output.stdout)
+        // The server's chats: one per conversation, its user messages the trace's prompts in order.
+        let sqlite = try runProcess(URL(fileURLWithPath: "/usr/bin/sqlite3"), [server.databasePath,
+            "SELECT group_concat(json_extract(value, '$.content'), '|') FROM chats, json_each(chats.messages) WHERE json_extract(value, '$.role') = 'user' GROUP BY chats.id"])
+        XCTAssertEqual(Set(sqlite.stdout.split(separator: "\n").map(String.init)),
+                       Set(trace.prompts.values.map { $0.joined(separator: "|") }))
+        XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["2": 5, "3": 5])
+        let records = records("r.jsonl").suffix(25)
+        XCTAssertEqual(lines("r.jsonl").count, runner.isEmpty ? 25 : 50, "totals equal the trace")
+        for (key, turns) in Dictionary(grouping: records, by: { $0["conversation"] as? String ?? "?" }) {
+            let ordered = turns.sorted { ($0["turn"] as! Int) < ($1["turn"] as! Int) }
+            XCTAssertEqual(ordered.map { $0["turn"] as! Int }, Array(1...(trace.gaps[key]?.count ?? 0)), key)
+            XCTAssertEqual(Set(ordered.compactMap { $0["chat_id"] as? String }).count, 1, "one chat carried through")
+            XCTAssertTrue(ordered.allSatisfy { $0["success"] as? Bool == true && $0["trace_line"] is Int })
+            for (previous, next) in zip(ordered, ordered.dropFirst()) {
+                let (sent, answered) = (Self.sentSeconds(next), Self.completedSeconds(previous))
+                XCTAssertGreaterThanOrEqual(sent, answered - 0.002, "\(key): never before the previous answer")
+                let expected = trace.gaps[key]![(next["turn"] as! Int) - 1] / 10
+                XCTAssertEqual(sent - Self.sentSeconds(previous), expected, accuracy: expected * 0.1 + 0.05, "\(key): the gap ÷ 10")
+            }
+        }
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("r.json")))) as! [String: Any]
+        let replay = (document["metadata"] as! [String: Any])["replay"] as? [String: Any]
+        XCTAssertEqual(replay?["conversations"] as? Int, 10)
+        XCTAssertEqual(replay?["requests"] as? Int, 25)
+        XCTAssertEqual(replay?["speed"] as? Int, 10)
+        XCTAssertNotNil((document["statistics"] as! [String: Any])["schedule_lag_ms"] as? [String: Double])
+    }
+
+    func testScaleThreeTriplesTheTraceExactly() throws {
+        try write(Self.trace().text, "class.jsonl")
+        let server = try LambSimServer(["--latency-ms", "1"])
+        let output = try stressTest(["--replay", "class.jsonl", "--speed", "20", "--scale", "3", "--seed", "5", "--loops", "2",
+                                     "--responses", "r.jsonl"],
+                                    environment: environment(server.baseURL))
+        XCTAssertEqual(output.status, 0, output.all)
+        XCTAssertEqual(records("r.jsonl").count, 75)
+        XCTAssertEqual(Set(records("r.jsonl").compactMap { $0["conversation"] as? String }).count, 30)
+        XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["2": 15, "3": 15])
+    }
+
+    /// A failed turn ends its conversation: its later turns are not sent, and the Replay line counts them.
+    func testAFailedTurnEndsItsConversationAndTheRestIsCountedNotSent() throws {
+        try write(Self.trace().text, "class.jsonl")
+        let server = try LambSimServer(["--latency-ms", "1", "--fault-status-rate", "0.4"])
+        let output = try stressTest(["--replay", "class.jsonl", "--speed", "20", "--responses", "r.jsonl"], environment: environment(server.baseURL))
+        XCTAssertTrue([0, 1].contains(output.status), output.all)
+        let records = records("r.jsonl")
+        XCTAssertGreaterThan(records.filter { $0["success"] as? Bool == false }.count, 0, "the fault hit")
+        for (key, turns) in Dictionary(grouping: records, by: { $0["conversation"] as? String ?? "?" }) {
+            let ordered = turns.sorted { ($0["turn"] as! Int) < ($1["turn"] as! Int) }
+            XCTAssertEqual(ordered.map { $0["turn"] as! Int }, Array(1...ordered.count), key)
+            XCTAssertTrue(ordered.dropLast().allSatisfy { $0["success"] as? Bool == true }, "\(key): only its last sent turn may have failed")
+        }
+        XCTAssertEqual(Set(records.compactMap { $0["conversation"] as? String }).count, 10, "every conversation begun")
+        if records.count < 25 {
+            XCTAssertTrue(output.stdout.contains("; \(25 - records.count) of the trace's 25 turns not sent"), output.stdout)
+        }
+    }
+
+    /// Two shards of one streamed replay: the conversations split whole, together the trace.
+    func testShardsSplitTheConversationsAndTogetherSendTheTrace() throws {
+        try write(Self.trace().text, "class.jsonl")
+        let server = try LambSimServer(["--latency-ms", "1", "--ttft-ms", "1", "--itl-ms", "1", "--tokens", "3"])
+        var names: [Set<String>] = []
+        for shard in ["0/2", "1/2"] {
+            let output = try stressTest(["--replay", "class.jsonl", "--speed", "20", "--shard", shard, "--stream", "--responses", "\(shard.first!).jsonl"],
+                                        environment: environment(server.baseURL))
+            XCTAssertEqual(output.status, 0, output.all)
+            let records = records("\(shard.first!).jsonl")
+            XCTAssertTrue(records.allSatisfy { $0["success"] as? Bool == true })
+            names.append(Set(records.compactMap { $0["conversation"] as? String }))
+        }
+        XCTAssertEqual(names.map(\.count), [5, 5])
+        XCTAssertTrue(names[0].isDisjoint(with: names[1]), "no conversation in both shards")
+        XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["2": 5, "3": 5], "each chat whole, its turns carried by X-Chat-Id")
+    }
+
+    func testAnAIPerfTraceIsOneTurnConversationsOfThatManyWords() throws {
+        let lines = (0..<5).map { #"{"timestamp": \#($0 * 100), "input_length": \#(3 + $0), "output_length": 20}"# }
+        try write(lines.joined(separator: "\n") + "\n", "aiperf.jsonl")
+        let server = try LambSimServer(["--latency-ms", "1"])
+        let output = try stressTest(["--replay", "aiperf.jsonl", "--responses", "a.jsonl"], environment: environment(server.baseURL))
+        XCTAssertEqual(output.status, 0, output.all)
+        XCTAssertEqual(records("a.jsonl").map { $0["trace_line"] as? Int }, [1, 2, 3, 4, 5])
+        let sqlite = try runProcess(URL(fileURLWithPath: "/usr/bin/sqlite3"), [server.databasePath,
+            "SELECT json_extract(value, '$.content') FROM chats, json_each(chats.messages) WHERE json_extract(value, '$.role') = 'user' ORDER BY chats.id"])
+        XCTAssertEqual(sqlite.stdout.split(separator: "\n").map { $0.split(separator: " ").count }, [3, 4, 5, 6, 7])
+    }
+
+    func testABadTraceOrAFlagAReplayCannotTakeIsOneErrorAndExitOne() throws {
+        try write(Self.trace().text.replacingOccurrences(of: #""version": 1"#, with: #""version": 9"#), "v9.jsonl")
+        try write(Self.trace().text, "class.jsonl")
+        let cases: [([String], String)] = [
+            (["--replay", "v9.jsonl"], "is trace version 9"),
+            (["--replay", "missing.jsonl"], "does not exist"),
+            (["--replay", "class.jsonl", "--rate", "5", "--turns", "3"], "--replay cannot be used with --rate (the trace's times are the schedule), --turns"),
+        ]
+        for (arguments, expected) in cases {
+            let output = try stressTest(arguments + ["--no-check"], environment: environment("http://127.0.0.1:9"))
+            XCTAssertEqual(output.status, 1, "\(arguments): \(output.all)")
+            XCTAssertTrue(output.stderr.contains(expected), "\(arguments): \(output.stderr)")
+        }
+    }
+
+    /// When the request went: its completion minus its service time (the records' clock, seconds).
+    static func sentSeconds(_ record: [String: Any]) -> Double {
+        completedSeconds(record) - (record["service_ms"] as? Double ?? 0) / 1000
+    }
+
+    static func completedSeconds(_ record: [String: Any]) -> Double {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let text = record["timestamp"] as? String ?? ""
+        // Microseconds: ISO8601DateFormatter keeps milliseconds only, so the last three digits are added back.
+        let base = formatter.date(from: text)?.timeIntervalSince1970 ?? 0
+        let fraction = text.split(separator: ".").last.map { String($0.prefix(6)) } ?? ""
+        let micro = Double(fraction.count == 6 ? fraction : "0") ?? 0
+        return (base.rounded(.down)) + micro / 1e6
+    }
+}
