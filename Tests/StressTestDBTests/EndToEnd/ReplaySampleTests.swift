@@ -7,7 +7,7 @@ import XCTest
 /// trace's gaps ÷ 10 (within 10% + 50 ms), and the totals are the trace's.
 final class ReplaySampleTests: BinaryTestCase {
     /// The class's last minute: conversations begun from 90 s after its first message (1796267846) to its
-    /// end, 150 s. Counted apart from this code with python3 (LambFixtures' sample notes): 104
+    /// end, 150 s. Counted apart from this code with python3, as TraceSampleTests' numbers were: 104
     /// conversations of 1 to 6 turns, 203 requests, over 60 s of trace (6 s at 10×).
     private let window = ["--since", "1796267936", "--until", "1796267996"]
 
