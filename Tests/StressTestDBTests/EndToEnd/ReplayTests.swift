@@ -46,25 +46,12 @@ final class ReplayTests: BinaryTestCase {
         XCTAssertEqual(output.status, 0, output.all)
         XCTAssertTrue(output.stdout.contains("Replay: 25 requests of 10 conversations at 10× (scale 1); schedule lag p50 "), output.stdout)
         // The server's chats: one per conversation, its user messages the trace's prompts in order.
-        let sqlite = try runProcess(URL(fileURLWithPath: "/usr/bin/sqlite3"), [server.databasePath,
-            "SELECT group_concat(json_extract(value, '$.content'), '|') FROM chats, json_each(chats.messages) WHERE json_extract(value, '$.role') = 'user' GROUP BY chats.id"])
-        XCTAssertEqual(Set(sqlite.stdout.split(separator: "\n").map(String.init)),
-                       Set(trace.prompts.values.map { $0.joined(separator: "|") }))
+        XCTAssertEqual(ReplayChecks.sorted(try ReplayChecks.storedConversations(server.databasePath)),
+                       ReplayChecks.sorted(Array(trace.prompts.values)))
         XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["2": 5, "3": 5])
-        let records = records("r.jsonl").suffix(25)
+        let records = Array(records("r.jsonl").suffix(25))
         XCTAssertEqual(lines("r.jsonl").count, runner.isEmpty ? 25 : 50, "totals equal the trace")
-        for (key, turns) in Dictionary(grouping: records, by: { $0["conversation"] as? String ?? "?" }) {
-            let ordered = turns.sorted { ($0["turn"] as! Int) < ($1["turn"] as! Int) }
-            XCTAssertEqual(ordered.map { $0["turn"] as! Int }, Array(1...(trace.gaps[key]?.count ?? 0)), key)
-            XCTAssertEqual(Set(ordered.compactMap { $0["chat_id"] as? String }).count, 1, "one chat carried through")
-            XCTAssertTrue(ordered.allSatisfy { $0["success"] as? Bool == true && $0["trace_line"] is Int })
-            for (previous, next) in zip(ordered, ordered.dropFirst()) {
-                let (sent, answered) = (Self.sentSeconds(next), Self.completedSeconds(previous))
-                XCTAssertGreaterThanOrEqual(sent, answered - 0.002, "\(key): never before the previous answer")
-                let expected = trace.gaps[key]![(next["turn"] as! Int) - 1] / 10
-                XCTAssertEqual(sent - Self.sentSeconds(previous), expected, accuracy: expected * 0.1 + 0.05, "\(key): the gap ÷ 10")
-            }
-        }
+        ReplayChecks.checkTurns(records, gaps: trace.gaps, speed: 10)
         let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("r.json")))) as! [String: Any]
         let replay = (document["metadata"] as! [String: Any])["replay"] as? [String: Any]
         XCTAssertEqual(replay?["conversations"] as? Int, 10)
@@ -147,21 +134,5 @@ final class ReplayTests: BinaryTestCase {
             XCTAssertEqual(output.status, 1, "\(arguments): \(output.all)")
             XCTAssertTrue(output.stderr.contains(expected), "\(arguments): \(output.stderr)")
         }
-    }
-
-    /// When the request went: its completion minus its service time (the records' clock, seconds).
-    static func sentSeconds(_ record: [String: Any]) -> Double {
-        completedSeconds(record) - (record["service_ms"] as? Double ?? 0) / 1000
-    }
-
-    static func completedSeconds(_ record: [String: Any]) -> Double {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let text = record["timestamp"] as? String ?? ""
-        // Microseconds: ISO8601DateFormatter keeps milliseconds only, so the last three digits are added back.
-        let base = formatter.date(from: text)?.timeIntervalSince1970 ?? 0
-        let fraction = text.split(separator: ".").last.map { String($0.prefix(6)) } ?? ""
-        let micro = Double(fraction.count == 6 ? fraction : "0") ?? 0
-        return (base.rounded(.down)) + micro / 1e6
     }
 }
