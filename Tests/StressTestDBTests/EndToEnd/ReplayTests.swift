@@ -72,6 +72,38 @@ final class ReplayTests: BinaryTestCase {
         XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["2": 15, "3": 15])
     }
 
+    /// A server slower than the trace's gaps: each later turn is due 0.1 s after the one before (1 s ÷ 10)
+    /// but the answer takes at least 0.4 s, so every later turn waits for it and the wait is schedule lag:
+    /// at least 0.3 s, whatever the machine's load (the lower bound comes from the server's sleep).
+    func testALateAnswerHoldsTheNextTurnBackAndShowsAsScheduleLag() throws {
+        let header = #"{"trace": "stress-test-db", "version": 1, "source": "lamb", "start": 1796267846, "conversations": 2, "requests": 6}"#
+        // Conversation k starts at 0.5k s; its turns are 1 s apart in the trace. Lines in offset order.
+        let requests = (0..<2).flatMap { k in (1...3).map { turn in (offset: Double(k) * 0.5 + Double(turn - 1), k: k, turn: turn) } }
+        let lines = requests.sorted { $0.offset < $1.offset }.map { r in
+            #"{"offset_s": \#(r.offset), "conversation": "slow\#(r.k)", "turn": \#(r.turn), "assistant_id": 1, "#
+                + #""prompt": "slow \#(r.k) turn \#(r.turn)", "gap_s": \#(r.turn == 1 ? 0 : 1), "history_answer_chars": []}"#
+        }
+        try write(([header] + lines).joined(separator: "\n") + "\n", "slow.jsonl")
+        let server = try LambSimServer(["--latency-ms", "400"])
+        let output = try stressTest(["--replay", "slow.jsonl", "--speed", "10", "--responses", "r.jsonl", "--output", "r.json"],
+                                    environment: environment(server.baseURL))
+        XCTAssertEqual(output.status, 0, output.all)
+        let records = records("r.jsonl")
+        XCTAssertEqual(records.count, 6)
+        XCTAssertEqual(try server.stats()["chats_by_turns"] as? [String: Int], ["3": 2])
+        for (key, turns) in Dictionary(grouping: records, by: { $0["conversation"] as? String ?? "?" }) {
+            let ordered = turns.sorted { ($0["turn"] as? Int ?? 0) < ($1["turn"] as? Int ?? 0) }
+            XCTAssertEqual(ordered.map { $0["turn"] as? Int ?? 0 }, [1, 2, 3], key)
+            for (previous, next) in zip(ordered, ordered.dropFirst()) {
+                XCTAssertGreaterThanOrEqual(ReplayChecks.sentSeconds(next), ReplayChecks.completedSeconds(previous) - 0.002,
+                                            "\(key): never before the previous answer")
+            }
+        }
+        let statistics = (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("r.json")))) as! [String: Any])["statistics"] as! [String: Any]
+        let lag = try XCTUnwrap(statistics["schedule_lag_ms"] as? [String: Double])
+        XCTAssertGreaterThanOrEqual(lag["max"] ?? 0, 300, "a later turn waited ≥ 0.4 s − 0.1 s for its answer: \(lag)")
+    }
+
     /// A failed turn ends its conversation: its later turns are not sent, and the Replay line counts them.
     func testAFailedTurnEndsItsConversationAndTheRestIsCountedNotSent() throws {
         try write(Self.trace().text, "class.jsonl")
