@@ -45,10 +45,14 @@ enum ConsoleReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The lines after the block: by turn, streaming, goodput, the open model's rates, then the thresholds.
+    /// The lines after the block: by turn, streaming, first and reused connections, goodput, the open model's
+    /// rates, then the thresholds.
     static func afterBlock(_ summary: RunSummary) -> String {
         var lines = ByTurnReport.lines(summary.statistics, streaming: summary.run.streaming)
         if summary.run.streaming { lines += streaming(summary) }
+        if let connections = ConnectionsReport.consoleLine(summary.statistics, streaming: summary.run.streaming) {
+            lines.append(connections)
+        }
         if let goodput = goodput(summary) { lines.append(goodput) }
         if let drift = summary.drift { lines.append(drift.line) }
         lines += outages(summary.statistics.outages.all)

@@ -63,9 +63,9 @@ enum JSONReport {
                 .map { (String($0.key), .int($0.count)) })),
             ("errors", .object(statistics.errors.entries.map { ($0.key, .int($0.count)) })),
             ("latency_ms", json(statistics.latencySummary())),
-        ] + byAssistant(statistics) + byTurn(statistics, streaming: summary.run.streaming) + streaming(summary) + goodput(summary)
-            + openModel(summary) + ReplayReport.statistics(summary) + drift(summary) + outages(statistics)
-            + thresholds(summary))
+        ] + byAssistant(statistics) + byTurn(statistics, streaming: summary.run.streaming) + streaming(summary)
+            + ConnectionsReport.statistics(statistics, streaming: summary.run.streaming) + goodput(summary) + openModel(summary)
+            + ReplayReport.statistics(summary) + drift(summary) + outages(statistics) + thresholds(summary))
     }
 
     static func json(_ latency: LatencySummary?) -> JSONValue {

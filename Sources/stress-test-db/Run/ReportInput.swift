@@ -27,13 +27,15 @@ struct ReportInput {
             throw FileError("\(responses ?? output ?? "the files") hold no records and no time series was given: nothing to report.")
         }
         let source = [responses, output, timeseries].compactMap { $0 }.joined(separator: ", ")
-        let byTurn = ByTurnReport.lines(statistics, streaming: statistics.streaming.requests > 0).map { $0 + "\n" }.joined()
+        let streamed = statistics.streaming.requests > 0
+        let afterBlock = (ByTurnReport.lines(statistics, streaming: streamed)
+            + [ConnectionsReport.consoleLine(statistics, streaming: streamed)].compactMap { $0 }).map { $0 + "\n" }.joined()
         return HTMLReport(
             title: "stress-test-db report: \(source)",
-            consoleText: count > 0 ? ConsoleReport.results(statistics) + (byTurn.isEmpty ? "" : "\n" + byTurn)
+            consoleText: count > 0 ? ConsoleReport.results(statistics) + (afterBlock.isEmpty ? "" : "\n" + afterBlock)
                 : "No per-request records were given; the charts come from the time series.",
             keyFigures: HTMLReport.keyFigures(statistics), latency: count > 0 ? statistics.latencies : nil,
-            streaming: statistics.streaming.requests > 0 ? statistics.streaming : nil, timeline: timeline,
+            streaming: streamed ? statistics.streaming : nil, timeline: timeline,
             turns: HTMLReport.turns(statistics))
     }
 

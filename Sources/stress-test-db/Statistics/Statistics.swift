@@ -19,6 +19,8 @@ struct Statistics {
     /// Wherever records carry a `turn` (`--turns`, `--replay`): each turn's share
     /// (`statistics.by_turn`), by turn number, turns from `longTurn` on in one bucket (SPEC 24).
     private(set) var byTurn: [Int: Part] = [:]
+    /// The successful requests that opened their connection and those that reused one.
+    private(set) var connections = ConnectionGroups()
 
     struct Part {
         var total = 0
@@ -73,6 +75,7 @@ struct Statistics {
             serviceTimes.add(record.serviceMilliseconds)
         }
         if record.stream != nil { streaming.add(record) }
+        connections.add(record)
         if let turn = record.turn { byTurn[Self.turnBucket(turn), default: Part()].add(record) }
         if let assistant = record.assistantID {
             if let index = byAssistant.firstIndex(where: { $0.id == assistant }) {
