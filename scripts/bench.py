@@ -10,6 +10,7 @@ from bench_guard import guard  # noqa: E402
 from bench_memory import memory_soak, syscalls  # noqa: E402
 from bench_metrics import metrics  # noqa: E402
 from bench_http2 import http2  # noqa: E402
+from bench_libcurls import libcurls  # noqa: E402
 from bench_soaks import series_soak, soak  # noqa: E402
 
 
@@ -25,10 +26,10 @@ def main():
     parser.add_argument("--guard", action="store_true",
                         help="only the regression guard: ours / the bare C loop at 100 connections, exit 1 below 0.8")
     parser.add_argument("--libcurl", metavar="DIR",
-                        help="the guard also measures both on the libcurl.so.4 in DIR (LD_LIBRARY_PATH), e.g. libcurl 8")
+                        help="the guard and the libcurls section also measure on the libcurl.so.4 in DIR (LD_LIBRARY_PATH), e.g. libcurl 8")
     parser.add_argument("--distributed-vus", type=int, default=50000, help="VUs of the distributed section, over 4 shards")
     parser.add_argument("--only", default="guard,throughput,lambsim,latency,scale,rate,streaming,soak,series,memory,syscalls,"
-                                          "hdr,distributed,metrics,http2",
+                                          "hdr,distributed,metrics,http2,libcurls",
                         help="comma-separated sections to run (default: all)")
     args = parser.parse_args()
     sections = set(args.only.split(","))
@@ -87,6 +88,8 @@ def main():
             metrics(args, folder, say)
         if "http2" in sections:
             http2(args, folder, say)
+        if "libcurls" in sections:
+            libcurls(args, secs, folder, say)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -14,9 +14,10 @@ REQUESTS = 200_000
 
 
 class TLSNginx:
-    """nginx with a fixed answer (or a proxy to `upstream`) over TLS with HTTP/2 and HTTP/1.1 by ALPN."""
+    """nginx with a fixed answer (or a proxy to `upstream`) over TLS with HTTP/2 and HTTP/1.1 by ALPN;
+    `tls=False`: cleartext HTTP/2 with prior knowledge (h2c) instead."""
 
-    def __init__(self, folder, upstream=None):
+    def __init__(self, folder, upstream=None, tls=True):
         self.folder = folder
         self.port = free_port()
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
@@ -37,12 +38,12 @@ http {{ access_log off; keepalive_requests 100000000; http2_max_requests 1000000
   http2_max_concurrent_streams 1000; ssl_session_cache shared:tls:10m;
   client_body_temp_path {folder}/b; proxy_temp_path {folder}/p; fastcgi_temp_path {folder}/f; uwsgi_temp_path {folder}/u;
   scgi_temp_path {folder}/s;
-  server {{ listen 127.0.0.1:{self.port} ssl http2 backlog=16384; ssl_certificate {folder}/cert.pem;
-    ssl_certificate_key {folder}/key.pem; {location} }} }}
+  server {{ listen 127.0.0.1:{self.port} {"ssl " if tls else ""}http2 backlog=16384;
+    {f"ssl_certificate {folder}/cert.pem; ssl_certificate_key {folder}/key.pem;" if tls else ""} {location} }} }}
 """)
         self.proc = subprocess.Popen(["nginx", "-c", conf, "-p", folder], stderr=subprocess.DEVNULL)
         wait_port(self.port)
-        self.url = f"https://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
 
     def stop(self):
         self.proc.terminate()
