@@ -1,10 +1,14 @@
 /* The ceiling reference for the engine: a bare C closed loop on libcurl's own poll loop
  * (curl_multi_poll), N connections, each re-sending the same POST as soon as its answer is in.
  * No records, no statistics: what libcurl itself costs per request on this machine.
- * Usage: bench_curl_multi URL CONNECTIONS SECONDS  -> prints "completed seconds". Loopback only. */
+ * Usage: bench_curl_multi URL CONNECTIONS SECONDS  -> prints "completed seconds". Loopback only.
+ *        bench_curl_multi URL TRANSFERS SECONDS h2 CONNECTIONS [CACERT]: HTTP/2 instead (prior knowledge over
+ *        http, ALPN over https), TRANSFERS at once multiplexed over at most CONNECTIONS connections: libcurl's
+ *        own HTTP/2 ceiling, beside h2load (scripts/lib/bench_libcurls.py). */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static const char body[] = "{\"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}], \"stream\": false}";
@@ -21,12 +25,21 @@ static double now(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) { fprintf(stderr, "usage: %s URL CONNECTIONS SECONDS\n", argv[0]); return 2; }
+    if (argc != 4 && !(argc >= 6 && argc <= 7 && strcmp(argv[4], "h2") == 0)) {
+        fprintf(stderr, "usage: %s URL CONNECTIONS SECONDS [h2 CONNECTIONS [CACERT]]\n", argv[0]);
+        return 2;
+    }
     int connections = atoi(argv[2]);
     double seconds = atof(argv[3]);
+    int http2 = argc >= 6;
     curl_global_init(CURL_GLOBAL_ALL);
     CURLM *multi = curl_multi_init();
     curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)connections);
+    if (http2) {
+        curl_multi_setopt(multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+        curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, atol(argv[5]));
+        curl_multi_setopt(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, 1000L);
+    }
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
     headers = curl_slist_append(headers, "Authorization: Bearer bench-token");
     for (int i = 0; i < connections; i++) {
@@ -38,6 +51,12 @@ int main(int argc, char **argv) {
         curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard);
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+        if (http2) {
+            int tls = strncmp(argv[1], "https:", 6) == 0;
+            curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, tls ? (long)CURL_HTTP_VERSION_2TLS : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+            curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+            if (argc == 7) curl_easy_setopt(easy, CURLOPT_CAINFO, argv[6]);
+        }
         curl_multi_add_handle(multi, easy);
     }
     long completed = 0;

@@ -4,13 +4,14 @@ and (with --libcurl) the one in DIR, in one run.
 1. HTTP/1.1 against nginx (1 worker) at 100 and 1,000 connections: the bare C `curl_multi` loop for some
    seconds, then ours with `--loops 1` and with the default loops for as many requests; hey beside them.
 2. HTTP/2 against h2load at equal connections and streams (`h2load -c C -m M -t 1` against
-   `--http2 --connections C --vus C×M`): TLS 10 × 10, and h2c 4 × 25 where the libcurl runs h2c (≥ 8).
+   `--http2 --connections C --vus C×M`): TLS 10 × 10, and h2c 4 × 25 where the libcurl runs h2c (≥ 8);
+   beside them the bare C loop over HTTP/2 (C × M transfers multiplexed on C connections), libcurl's ceiling.
 3. Streams: the paced server (TTFT 150 ms, ITL 20 ms, 30 chunks) at 1,000, 2,500 and 5,000 streams,
    TTFT against the true 150 ms and CPU µs per chunk, without and with `--preconnect`.
 Ratios within one libcurl's rows are what to read: the machine is shared and absolute rates move."""
 import os, shutil, subprocess
 
-from benchlib import Nginx, PacedSSEServer, curl_multi_reference, hey, stdb
+from benchlib import PATH, Nginx, PacedSSEServer, curl_multi_reference, hey, stdb, timed
 from bench_http2 import TLSNginx, h2load
 from bench_streaming import compile_c
 from bench_guard import libcurl_version
@@ -36,16 +37,27 @@ def http1(args, reference, env, name, secs, folder, say):
         nginx.stop()
 
 
-def http2(args, env, name, version, folder, say):
+def bare_c_http2(reference, url, conns, streams, secs, env, cacert):
+    """The bare C loop over HTTP/2: conns × streams transfers at once, libcurl's own ceiling."""
+    out, cpu, _, _ = timed([reference, url + PATH, str(conns * streams), str(secs), "h2", str(conns)] + ([cacert] if cacert else []),
+                           env=dict(os.environ, **env) if env else None)
+    done, elapsed = out.split()[-2:]
+    return dict(rps=int(done) / float(elapsed), total=int(done), cpu=cpu)
+
+
+def http2(args, reference, env, name, version, secs, folder, say):
     shapes = [("TLS", True, 10, 10)] + ([("h2c", False, 4, 25)] if not version.startswith("libcurl 7.") else [])
     for label, tls, conns, streams in shapes:
         nginx = TLSNginx(folder, tls=tls)
         try:
             h = h2load(nginx.url, conns, streams, H2_REQUESTS, folder)
+            c = bare_c_http2(reference, nginx.url, conns, streams, secs, env, nginx.cert if tls else None)
             ours = stdb(args.bin, nginx.url, conns * streams, requests=H2_REQUESTS, light=True, env_extra=env,
                         extra=["--http2", "--connections", str(conns)] + (["--cacert", nginx.cert] if tls else []))
-            say(f"| {name} | {label} {conns} × {streams} | {h['rps']:,.0f} | {ours['rps']:,.0f} | {ours['rps'] / h['rps']:.2f} | "
-                f"{h['cpu'] / max(h['total'], 1) * 1e6:.1f} / {ours['cpu'] / max(ours['total'], 1) * 1e6:.1f} | {ours['failed']} |")
+            say(f"| {name} | {label} {conns} × {streams} | {h['rps']:,.0f} | {c['rps']:,.0f} ({c['rps'] / h['rps']:.2f}) | "
+                f"{ours['rps']:,.0f} | {ours['rps'] / h['rps']:.2f} | {ours['rps'] / c['rps']:.2f} | "
+                f"{h['cpu'] / max(h['total'], 1) * 1e6:.1f} / {c['cpu'] / max(c['total'], 1) * 1e6:.1f} / "
+                f"{ours['cpu'] / max(ours['total'], 1) * 1e6:.1f} | {ours['failed']} |")
         finally:
             nginx.stop()
 
@@ -84,13 +96,14 @@ def libcurls(args, secs, folder, say):
         http1(args, reference, env, version, secs, folder, say)
     say()
     if shutil.which("h2load"):
-        say(f"HTTP/2 against nginx (1 worker), {H2_REQUESTS:,} requests each: `h2load -c C -m M -t 1` and "
-            "`--http2 --connections C --vus C×M` (default loops).")
+        say(f"HTTP/2 against nginx (1 worker): `h2load -c C -m M -t 1` and ours `--http2 --connections C --vus C×M` "
+            f"(default loops), {H2_REQUESTS:,} requests each; the bare C libcurl loop for {secs} s, C × M transfers on C connections.")
         say()
-        say("| libcurl | shape | h2load req/s | ours req/s | ours / h2load | CPU µs/req h2load / ours | failed |")
-        say("|---|---|---:|---:|---:|---:|---:|")
+        say("| libcurl | shape | h2load req/s | bare C libcurl req/s (/ h2load) | ours req/s | ours / h2load | ours / bare C | "
+            "CPU µs/req h2load / C / ours | ours failed |")
+        say("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         for env, version in zip(libraries, versions):
-            http2(args, env, version, version, folder, say)
+            http2(args, reference, env, version, version, secs, folder, say)
         say()
     say("Streams: the paced server, true TTFT 150 ms, ITL 20 ms, 30 chunks; 2 requests a stream, default loops.")
     say()
