@@ -106,6 +106,8 @@ extension CurlEngine {
             // The schedule's time zero is now, after every handle was made, not when the loop was built.
             let begin = engine.share.ready()
             scheduler = Scheduler(engine.configuration, share: engine.share, loop: index, startAt: begin)
+            // A stop before the clock (Ctrl-C during `--preconnect`) starts nothing.
+            noticeStop(now: begin)
             for action in scheduler.begin(now: begin) { apply(action) }
             flush()
             let maxEvents = 512

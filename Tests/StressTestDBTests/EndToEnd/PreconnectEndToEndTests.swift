@@ -1,3 +1,4 @@
+import CurlEngine
 import Foundation
 import TestSupport
 import XCTest
@@ -74,22 +75,44 @@ final class PreconnectEndToEndTests: BinaryTestCase {
         XCTAssertEqual((metadata["preconnect"] as? [String: Any])?["opened"] as? Int, 0)
     }
 
-    /// `--http2 --connections 4` over TLS through nginx: four HEADs, four connections, every stream on one.
+    /// A server that accepts and never answers holds the HEADs; Ctrl-C then ends the phase and the run at
+    /// once (not after --timeout): no request was sent, so no record, and the line says why none opened.
+    func testCtrlCDuringThePreconnectStopsTheRun() throws {
+        let listener = try RawListener(.stall)
+        let output = try stressTest(["--vus", "3", "--requests", "30", "--preconnect", "--no-check", "--timeout", "300",
+                                     "--responses", "s.jsonl"],
+                                    environment: environment("http://127.0.0.1:\(listener.port)"), timeout: 120) { process in
+            let deadline = Date().addingTimeInterval(60)
+            while listener.stalledConnections < 3 && Date() < deadline { usleep(20_000) }
+            kill(process.processIdentifier, SIGINT)
+        }
+        XCTAssertEqual(output.status, 130, output.all)
+        XCTAssertTrue(output.stdout.contains("\nPreconnect: 0 of 3 connections opened in "), output.stdout)
+        XCTAssertTrue(output.stdout.contains("; 3 failed (stopped before the connection was open)"), output.stdout)
+        XCTAssertEqual(records("s.jsonl").count, 0)
+    }
+
+    /// `--http2 --connections 4` through nginx, over TLS and over h2c where this libcurl reuses prior-knowledge
+    /// connections: four HEADs, four connections, every stream on one of them.
     func testHTTP2OpensEachSharedConnectionOnce() throws {
         guard FrontDoor.available else { throw XCTSkip("nginx and openssl are installed by scripts/test") }
         let server = try LambSimServer(["--no-db", "--latency-ms", "2"])
         let door = try FrontDoor(upstreamPort: server.port)
-        let output = try stressTest(["--vus", "20", "--requests", "200", "--http2", "--connections", "4", "--preconnect",
-                                     "--cacert", door.certificatePath, "--responses", "h.jsonl", "--verbose"],
-                                    environment: environment(door.tlsURL))
-        XCTAssertEqual(output.status, 0, output.all)
-        let lines = records("h.jsonl")
-        XCTAssertEqual(lines.count, 200)
-        XCTAssertTrue(lines.allSatisfy { $0["connection_reused"] as? Bool == true && $0["http_version"] as? String == "2" })
-        XCTAssertTrue(output.stdout.contains("\nPreconnect: 4 of 4 connections opened in "), output.stdout)
-        XCTAssertTrue(output.stdout.contains(", TLS p50 "), output.stdout)
-        XCTAssertEqual(try server.stats()["head_requests"] as? Int, 4)
-        XCTAssertEqual(try server.stats()["received"] as? Int, 200)
+        var urls = [door.tlsURL]
+        if CurlAbilities.priorKnowledgeReuse { urls.append(door.h2cURL) }
+        for (run, url) in urls.enumerated() {
+            let output = try stressTest(["--vus", "20", "--requests", "200", "--http2", "--connections", "4", "--preconnect",
+                                         "--cacert", door.certificatePath, "--responses", "h\(run).jsonl"],
+                                        environment: environment(url))
+            XCTAssertEqual(output.status, 0, "\(url): \(output.all)")
+            let lines = records("h\(run).jsonl")
+            XCTAssertEqual(lines.count, 200, url)
+            XCTAssertTrue(lines.allSatisfy { $0["connection_reused"] as? Bool == true && $0["http_version"] as? String == "2" }, url)
+            XCTAssertTrue(output.stdout.contains("\nPreconnect: 4 of 4 connections opened in "), output.stdout)
+            XCTAssertEqual(output.stdout.contains(", TLS p50 "), url.hasPrefix("https:"), output.stdout)
+            XCTAssertEqual(try server.stats()["head_requests"] as? Int, 4 * (run + 1), url)
+            XCTAssertEqual(try server.stats()["received"] as? Int, 200 * (run + 1), url)
+        }
     }
 
     /// `--replay` runs on the same loops: its VUs' connections are opened before the trace's clock too.
