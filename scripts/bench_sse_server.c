@@ -3,6 +3,7 @@
  * Hummingbird, batches its writes long before that). Each POST gets a chunked text/event-stream:
  * TOKENS content chunks, the first TTFT_MS after the request arrived and one every ITL_MS after that
  * (from the schedule, not from the previous write), then a usage chunk and data: [DONE]. Keep-alive.
+ * A HEAD (stress-test-db --preconnect's) gets 405 and no body at once, as LAMB's POST-only route does.
  * Listens on 127.0.0.1 only; prints "listening on http://127.0.0.1:PORT".
  * Usage: bench_sse_server TTFT_MS ITL_MS TOKENS */
 #define _GNU_SOURCE
@@ -58,7 +59,7 @@ static void send_chunk(int fd, const char *payload) {
     if (write(fd, buffer, n) < 0) { /* the client left; its close is seen by epoll */ }
 }
 
-/* A whole request is in when the head is and Content-Length bytes of body after it. */
+/* A whole request is in when the head is and Content-Length bytes of body after it: 1, or 2 for a HEAD. */
 static int request_complete(Conn *c) {
     c->in[c->have] = 0;
     char *end = strstr(c->in, "\r\n\r\n");
@@ -67,9 +68,10 @@ static int request_complete(Conn *c) {
     int body = cl && cl < end ? atoi(cl + 15) : 0;
     int total = (int)(end - c->in) + 4 + body;
     if (c->have < total) return 0;
+    int head = strncmp(c->in, "HEAD ", 5) == 0;
     memmove(c->in, c->in + total, c->have - total);
     c->have -= total;
-    return 1;
+    return head ? 2 : 1;
 }
 
 static void start_stream(Conn *c) {
@@ -138,7 +140,13 @@ int main(int argc, char **argv) {
                 continue;
             }
             c->have += (int)got;
-            if (request_complete(c)) start_stream(c);
+            int request = request_complete(c);
+            if (request == 2) {
+                const char *refused = "HTTP/1.1 405 Method Not Allowed\r\nAllow: POST\r\nContent-Length: 0\r\n\r\n";
+                if (write(fd, refused, strlen(refused)) < 0) { /* the client left; its close is seen by epoll */ }
+            } else if (request == 1) {
+                start_stream(c);
+            }
         }
         long long now = now_ns();
         while (heap_size > 0 && heap[0].due <= now) {

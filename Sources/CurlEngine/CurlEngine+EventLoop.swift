@@ -106,6 +106,8 @@ extension CurlEngine {
             // The schedule's time zero is now, after every handle was made, not when the loop was built.
             let begin = engine.share.ready()
             scheduler = Scheduler(engine.configuration, share: engine.share, loop: index, startAt: begin)
+            // A stop before the clock (Ctrl-C during `--preconnect`) starts nothing.
+            noticeStop(now: begin)
             for action in scheduler.begin(now: begin) { apply(action) }
             flush()
             let maxEvents = 512
@@ -145,7 +147,7 @@ extension CurlEngine {
 
         /// `epoll_pwait2` sleeps to the nanosecond, so a request due in 300 µs starts then, not at the
         /// next whole millisecond (the open model's start lag). Kernels before 5.11 lack it: `epoll_wait`.
-        private func wait(_ events: inout [epoll_event], timeoutNanoseconds: UInt64) -> Int32 {
+        func wait(_ events: inout [epoll_event], timeoutNanoseconds: UInt64) -> Int32 {
             if hasPwait2 {
                 var timeout = timespec(tv_sec: Int(timeoutNanoseconds / 1_000_000_000),
                                        tv_nsec: Int(timeoutNanoseconds % 1_000_000_000))
@@ -156,7 +158,7 @@ extension CurlEngine {
             return epoll_wait(epoll, &events, Int32(events.count), Int32((timeoutNanoseconds + 999_999) / 1_000_000))
         }
 
-        private func dispatch(_ event: epoll_event) {
+        func dispatch(_ event: epoll_event) {
             let fd = event.data.fd
             if fd == wakeDescriptor {
                 var value: UInt64 = 0
@@ -176,6 +178,21 @@ extension CurlEngine {
         }
 
         private func collectFinished() {
+            forEachFinished { local, code in
+                let user = users[local]
+                removeHandle(user)
+                let result = record(user, code: code)
+                batch.results.append(result)
+                if engine.configuration.conversations != nil && user.conversation.answered == 0 {
+                    scheduler.conversationEnded(virtualUser: local)
+                }
+                let refused = result.failure == .connectionRefused
+                for next in scheduler.finished(virtualUser: local, now: monotonicNanoseconds(), refused: refused) { apply(next) }
+            }
+        }
+
+        /// Each transfer libcurl finished since the last look: its VU (the loop's number) and its result.
+        func forEachFinished(_ body: (Int, CURLcode) -> Void) {
             while let index = dirtyShards.popLast() {
                 isDirty[index] = false
                 let multi = shards[index].multi
@@ -189,16 +206,7 @@ extension CurlEngine {
                         stopForFailure("libcurl finished a transfer this loop does not know (CURLINFO_PRIVATE)")
                         continue
                     }
-                    let user = users[local]
-                    let code = stdb_msg_result(message)
-                    removeHandle(user)
-                    let result = record(user, code: code)
-                    batch.results.append(result)
-                    if engine.configuration.conversations != nil && user.conversation.answered == 0 {
-                        scheduler.conversationEnded(virtualUser: local)
-                    }
-                    let refused = result.failure == .connectionRefused
-                    for next in scheduler.finished(virtualUser: local, now: monotonicNanoseconds(), refused: refused) { apply(next) }
+                    body(local, stdb_msg_result(message))
                 }
             }
         }
@@ -266,7 +274,7 @@ extension CurlEngine {
 
         /// A finished or aborted transfer leaves its multi. This only fails for a handle that is not in
         /// it, which the loop's bookkeeping rules out; if it ever did, the run would stop saying so.
-        private func removeHandle(_ user: VirtualUser) {
+        func removeHandle(_ user: VirtualUser) {
             let code = curl_multi_remove_handle(user.shard.multi, user.handle.raw)
             if code != CURLM_OK { stopForFailure("curl_multi_remove_handle: \(String(cString: curl_multi_strerror(code)))") }
         }

@@ -31,6 +31,9 @@ public final class CurlEngine: @unchecked Sendable {
     /// Each loop's counters, written when it hands a batch over.
     let counterState: Mutex<[LoopCounters]>
     private let failureState = Mutex<String?>(nil)
+    /// The threads were started (by `prepare` or `start`), and `--preconnect`'s gate between the two.
+    private let launched = Atomic<Bool>(false)
+    let preconnectGate = PreconnectGate()
 
     /// Why the loop could not start, or why it stopped early, if it did.
     public var failure: String? { failureState.withLock { $0 } }
@@ -106,19 +109,40 @@ public final class CurlEngine: @unchecked Sendable {
         }
     }
 
-    /// Starts the loop threads. Records arrive on `results`, which closes when the last loop has ended
-    /// (so a consumer that reads it to `.closed` has outlived every loop).
+    /// `--preconnect`: starts the loop threads, which open the run's connections; returns when every
+    /// loop has, with what they did. `start` then starts the clock. nil without `--preconnect`.
+    public func prepare() -> Preconnect? {
+        guard configuration.preconnect, !launched.exchange(true, ordering: .acquiringAndReleasing) else { return nil }
+        let begin = monotonicNanoseconds()
+        launch()
+        var phase = Preconnect.merged(preconnectGate.waitForReports(loops))
+        phase.seconds = Double(monotonicNanoseconds() - begin) / 1e9
+        return phase
+    }
+
+    /// Starts the loop threads (or, after `prepare`, lets them go). Records arrive on `results`, which
+    /// closes when the last loop has ended (so a consumer that reads it to `.closed` has outlived every loop).
     public func start() {
+        if !launched.exchange(true, ordering: .acquiringAndReleasing) { launch() }
+        preconnectGate.open()
+    }
+
+    private func launch() {
         for index in 0..<loops {
             let thread = Thread { [self] in
                 do {
                     let loop = try EventLoop(engine: self, index: index)
+                    if configuration.preconnect {
+                        preconnectGate.report(loop.preconnect())
+                        preconnectGate.waitUntilOpen()
+                    }
                     loop.run()
                     // libcurl may call back into the loop while it frees its handles: the loop is whole now.
                     loop.releaseHandles()
                 } catch {
                     fail("\(error)")
                     stop()
+                    if configuration.preconnect { preconnectGate.report(Preconnect()) }
                     // The other loops wait for every loop at the start.
                     _ = share.ready()
                 }

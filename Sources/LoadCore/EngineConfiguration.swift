@@ -56,6 +56,8 @@ public struct EngineConfiguration: Sendable {
     /// `--replay` (SPEC 24): the trace's schedule; `conversations` then holds the bodies' head and tail.
     public var replay: ReplaySchedule?
     public var connections: Int?
+    /// `--preconnect`: every connection the run will use is opened before its clock starts (`Preconnect`).
+    public var preconnect = false
 
     /// VUs per shard (one `curl_multi`): a few dozen over HTTP/1.1 (one connection each); with `--http2`,
     /// the VUs that share one connection (a shard is one connection then).

@@ -2,6 +2,9 @@
 /// `RecordBuilder` and handed over on `results`. The libcurl engine, or the URLSession runner (`--sync`).
 public protocol LoadRunner: AnyObject, Sendable {
     var results: ResultChannel { get }
+    /// `--preconnect`: opens the run's connections and returns when they are (before `start`, which
+    /// then starts the clock); nil for a runner or a run without it.
+    func prepare() -> Preconnect?
     func start()
     /// Safe from any thread (a signal handler's queue).
     func stop()
@@ -15,4 +18,8 @@ public protocol LoadRunner: AnyObject, Sendable {
     var achievedRate: Double? { get }
     /// `--think`: VUs pausing between requests now.
     var thinking: Int { get }
+}
+
+extension LoadRunner {
+    public func prepare() -> Preconnect? { nil }
 }

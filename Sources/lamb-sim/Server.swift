@@ -74,6 +74,14 @@ struct SimServer: Sendable {
                 "api_endpoint":"http://127.0.0.1:11434/api/embeddings","apikey_configured":false,"config_source":"organization"}
                 """)
         }
+        // `--preconnect` opens each connection with a HEAD to the chat route: answered as LAMB's FastAPI
+        // does (405, only POST allowed), counted, without the database.
+        for path in ["/creator/assistant/{id}/chat/completions", "/v1/chat/completions"] {
+            router.on(RouterPath(path), method: .head) { _, _ in
+                stats.heads.increment()
+                return Response(status: .methodNotAllowed, headers: [.allow: "POST"])
+            }
+        }
         // Readiness probes send OPTIONS and HEAD to any path; answer below 500.
         router.on("/**", method: .options) { _, _ in Response(status: .noContent) }
         router.on("/", method: .options) { _, _ in Response(status: .noContent) }

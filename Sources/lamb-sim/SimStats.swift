@@ -17,6 +17,8 @@ final class SimStats: Sendable {
     private let state = Mutex(State())
     /// Chat requests received, counted before any check or fault.
     let received = Counter()
+    /// HEAD requests to the chat routes (`--preconnect`'s), apart from `received`.
+    let heads = Counter()
     /// Service times kept for percentiles; beyond this the oldest are overwritten.
     private let serviceTimeWindow = 200_000
 
@@ -64,7 +66,7 @@ final class SimStats: Sendable {
         let byTurns = (try? store?.chatsByTurns()) ?? [:]
         let turns = byTurns.keys.sorted().map { "\"\($0)\":\(byTurns[$0]!)" }.joined(separator: ",")
         return """
-            {"received":\(received.current),"requests":\(total),"requests_by_status":{\(statuses)},"faults":{\(faults)},"completions":\(snapshot.completions),\
+            {"received":\(received.current),"head_requests":\(heads.current),"requests":\(total),"requests_by_status":{\(statuses)},"faults":{\(faults)},"completions":\(snapshot.completions),\
             "chat_rows":\(rows),"chats_by_turns":{\(turns)},"chat_rows_written":\(store?.chatRowsWritten.current ?? 0),\
             "sqlite_busy_waits":\(store?.busyWaits.current ?? 0),\
             "open_connections":\(snapshot.openConnections.count),"connections_by_peer":{\(peers)},\

@@ -19,6 +19,22 @@ final class LambSimServerTests: XCTestCase {
         (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
     }
 
+    /// `--preconnect`'s HEAD to the chat routes: answered as LAMB's FastAPI does (405, POST allowed), counted
+    /// apart from the chat requests, and the database left alone.
+    func testAHeadToTheChatRoutesIsCountedAndWritesNothing() throws {
+        let server = try LambSimServer()
+        for path in ["/creator/assistant/1/chat/completions", "/v1/chat/completions"] {
+            let response = Probe.perform(method: "HEAD", url: server.baseURL + path, headers: auth, timeoutSeconds: 10)
+            XCTAssertEqual(response.statusCode, 405, path)
+            XCTAssertTrue(response.body.isEmpty, path)
+        }
+        let stats = try server.stats()
+        XCTAssertEqual(stats["head_requests"] as? Int, 2)
+        XCTAssertEqual(stats["received"] as? Int, 0)
+        XCTAssertEqual(stats["chat_rows"] as? Int, 0)
+        XCTAssertEqual(stats["chat_rows_written"] as? Int, 0)
+    }
+
     func testChatStatuses() throws {
         let server = try LambSimServer(["--assistants", "1,2"])
         let ok = chat(server)

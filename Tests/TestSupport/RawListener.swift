@@ -85,6 +85,13 @@ public final class RawListener: @unchecked Sendable {
         }
     }
 
+    /// `.stall`: the connections accepted and held so far.
+    public var stalledConnections: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return clients.count
+    }
+
     public func stop() {
         lock.lock()
         closed = true

@@ -44,7 +44,7 @@ SOURCES
 # stress-test-db and lamb-sim they start), after checking that 8.x is what actually loads: the binary's
 # `--version` line, and in-process LibcurlFeaturesTests with STDB_EXPECT_LIBCURL_MAJOR=8.
 # LIBCURL8_ROOT: where ensure_libcurl8 keeps it (default .build-libcurl8). Extra arguments go to swift test.
-LIBCURL8_TESTS='CurlEngineTests\.|StressTestDBTests\.(TLSTests|HTTP2Tests|StreamingTests|ReliabilityTests|NetworkFaultTests)/'
+LIBCURL8_TESTS='CurlEngineTests\.|StressTestDBTests\.(TLSTests|HTTP2Tests|StreamingTests|ReliabilityTests|NetworkFaultTests|PreconnectEndToEndTests)/'
 run_libcurl8_lane() {
     local dir line
     dir=$(ensure_libcurl8 "${LIBCURL8_ROOT:-}") || return 1

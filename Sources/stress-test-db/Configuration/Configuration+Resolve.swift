@@ -88,9 +88,13 @@ extension Configuration {
         if load.sync && (target.tls.caCertificatePath != nil || target.tls.insecure) {
             throw ConfigurationError("--cacert and --insecure work with the libcurl engine only; drop --sync or trust the certificate system-wide.")
         }
+        if load.sync && load.preconnect {
+            throw ConfigurationError("--preconnect opens the libcurl engine's connections before the clock starts; it cannot be used with --sync.")
+        }
         target.model = load.model
         (workload.minimumTurns, workload.turns) = (load.turns.minimum, load.turns.maximum)
         (self.load.transport.http2, self.load.transport.connections) = (load.http2, load.connections)
+        self.load.transport.preconnect = load.preconnect
         self.load.transport.refusedPause = load.refusedPause > 0 ? load.refusedPause : nil
         if let path = load.prompts {
             let text: String?

@@ -111,7 +111,7 @@ extension Configuration {
         }
     }
 
-    /// How the requests travel: `--sync`, `--loops`, `--http2`, `--connections`, `--refused-pause`, `--source-address`.
+    /// How the requests travel: `--sync`, `--loops`, `--http2`, `--connections`, `--preconnect`, `--refused-pause`, `--source-address`.
     struct Transport {
         var runner = RunnerKind.curl
         /// `--loops`: the libcurl engine's event-loop threads.
@@ -119,6 +119,8 @@ extension Configuration {
         /// `--http2` and `--connections` (SPEC 23).
         var http2 = false
         var connections: Int?
+        /// `--preconnect`: the connections are opened before the clock starts (libcurl engine only).
+        var preconnect = false
         /// `--refused-pause`: the closed model's wait after a refused connection.
         var refusedPause: Double?
         /// `--source-address`: local addresses connections leave from, checked to be local.

@@ -25,6 +25,8 @@ struct LoadOptions: ParsableArguments {
     var http2 = false
     @Option(help: ArgumentHelp("With --http2: the VUs share this many connections, their requests multiplexed (default: one per VU).", valueName: "N"), transform: { try Bounds.connections.count($0) })
     var connections: Int?
+    @Flag(help: "Open every connection the run will use (one HEAD to the request URL each) before its clock starts, so no request pays a connect or TLS handshake; reported on its own line. The default measures each VU's first connect.")
+    var preconnect = false
     @Option(help: ArgumentHelp("Closed model: a VU whose connection was refused waits this long before its next request (default 0: at once, as wrk and k6 do). (default: 0.0)", valueName: "SECONDS"), transform: { try Bounds.refusedPause.number($0) })
     var refusedPause: Double = 0
     @Option(help: ArgumentHelp("Prompts used in turn: one per line, or JSON Lines of {\"messages\": [...]}.", valueName: "FILE"))

@@ -38,7 +38,7 @@ enum JSONReport {
             ] + (run.shard.map { [("shard", JSONValue.string($0))] } ?? [])
               + [("loops", .optional(run.loops))] + (run.think.map { [("think", JSONValue.string($0))] } ?? [])
               + (run.httpVersion.map { [("http_version", JSONValue.string($0))] } ?? []) + ReplayReport.metadata(run)
-              + interrupted(summary))),
+              + PreconnectReport.metadata(summary) + interrupted(summary))),
             ("statistics", statistics(summary)),
             ("raw_results", .array([])),
         ])

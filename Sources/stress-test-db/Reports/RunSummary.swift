@@ -1,3 +1,5 @@
+import LoadCore
+
 /// Everything the end-of-run reports need, besides the records themselves.
 struct RunSummary {
     var run: RunDescription
@@ -13,6 +15,8 @@ struct RunSummary {
     var thresholds: [Threshold.Result] = []
     /// With six or more intervals: the soak verdict.
     var drift: Drift.Verdict?
+    /// `--preconnect`: what the phase before the clock did (nil without the flag).
+    var preconnect: Preconnect? = nil
 
     var thresholdFailed: Bool { thresholds.contains { !$0.passed } }
 

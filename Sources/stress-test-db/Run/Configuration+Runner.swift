@@ -29,6 +29,7 @@ extension Configuration {
         configuration.replay = replay?.schedule
         configuration.http2 = transport.http2
         configuration.connections = transport.connections
+        configuration.preconnect = transport.preconnect
         return configuration
     }
 

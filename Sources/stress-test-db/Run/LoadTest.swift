@@ -57,7 +57,7 @@ struct LoadTest {
     /// are shown after the results (a `--responses` write failure was shown when it happened).
     private func report(_ measured: Measurement, session: RunSession, failures: [RunFailure], hdrWritten: Bool) -> Int32 {
         let summary = measured.summary
-        let block = ConsoleReport.results(summary) + ConsoleReport.afterBlock(summary)
+        let block = PreconnectReport.console(summary) + ConsoleReport.results(summary) + ConsoleReport.afterBlock(summary)
         console.out(block)
         var saved = SavedFiles()
         saved.failures = [measured.responsesFailure].compactMap { $0 } + failures

@@ -73,6 +73,8 @@ struct RecordPipeline {
         let statistics = StatisticsSink(serviceLevel: configuration.checks.serviceLevel, warmupSeconds: load.warmupSeconds)
         let responses = shared.responses.map { ResponsesSink(descriptor: $0.descriptor, path: $0.path, console: console) }
         let gauges = self.gauges(of: runner)
+        // `--preconnect`: the connections are opened before the clock below starts (the runner's own waits for it).
+        let preconnect = runner.prepare()
         let start = clock()
         shared.timeSeries?.begin(at: start, gauges: gauges)
         shared.metrics?.begin(at: start, gauges: gauges)
@@ -99,6 +101,7 @@ struct RecordPipeline {
             measurement.timeSeriesFailure = timeSeries.failure
             measurement.timeline = timeSeries.points
         }
+        summary.preconnect = preconnect
         summary.thresholds = configuration.checks.thresholds.map { $0.evaluate(summary.statistics, wallSeconds: summary.wallSeconds) }
         measurement.summary = summary
         return measurement
