@@ -55,11 +55,4 @@ public struct Preconnect: Sendable, Equatable {
         }
         return total
     }
-
-    /// The median of `values` (the mean of the middle two for an even count), nil when empty.
-    public static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted(), middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
 }

@@ -49,10 +49,4 @@ final class PreconnectTests: XCTestCase {
         tie.failures = ["b": 1, "a": 1]
         XCTAssertEqual(tie.mostCommonFailure, "a", "a tie is broken by name, so reports repeat")
     }
-
-    func testMedian() {
-        XCTAssertNil(Preconnect.median([]))
-        XCTAssertEqual(Preconnect.median([3, 1, 2]), 2)
-        XCTAssertEqual(Preconnect.median([4, 1, 2, 3]), 2.5)
-    }
 }

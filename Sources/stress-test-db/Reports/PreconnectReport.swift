@@ -9,8 +9,8 @@ enum PreconnectReport {
     static func consoleLine(_ phase: Preconnect) -> String {
         var line = String(format: "Preconnect: %d of %d connections opened in %.1f ms", phase.opened, phase.connections, phase.seconds * 1000)
         var medians: [String] = []
-        if let connect = Preconnect.median(phase.connectMilliseconds) { medians.append(String(format: "connect p50 %.2f ms", connect)) }
-        if let tls = Preconnect.median(phase.tlsMilliseconds) { medians.append(String(format: "TLS p50 %.2f ms", tls)) }
+        if let connect = LatencySummary(phase.connectMilliseconds) { medians.append(String(format: "connect p50 %.2f ms", connect.median)) }
+        if let tls = LatencySummary(phase.tlsMilliseconds) { medians.append(String(format: "TLS p50 %.2f ms", tls.median)) }
         if !medians.isEmpty { line += " (" + medians.joined(separator: ", ") + ")" }
         if phase.failed > 0 { line += "; \(phase.failed) failed (\(phase.mostCommonFailure ?? "unknown"))" }
         return line
