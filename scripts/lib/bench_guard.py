@@ -8,7 +8,10 @@ floor (0.8) fails only on a large regression: the last one that went unnoticed c
 
 `--libcurl DIR` adds a second libcurl (a folder holding libcurl.so.4, loaded with LD_LIBRARY_PATH, e.g.
 libcurl 8 from scripts/lib/libcurl8.sh): each round then measures the pair on the system's libcurl and
-on DIR's, one after the other, and the verdict needs both medians at the floor."""
+on DIR's, one after the other, and the verdict needs both medians at the floor.
+
+`--baseline-bin DIR` (an A/B of two builds): each round also runs DIR's stress-test-db for the same
+requests, the two builds going first in turn; the median of ours / baseline is printed, not judged."""
 import os, statistics, subprocess, time
 
 from benchlib import Nginx, curl_multi_reference, stdb
@@ -30,14 +33,21 @@ def libcurl_version(binary, env_extra):
     return " ".join(line.split()[:2])
 
 
-def one_pair(args, reference, nginx, seconds, env_extra):
-    """The bare C loop for `seconds`, then ours for as many requests: (C's numbers, ours)."""
+def one_pair(args, reference, nginx, seconds, env_extra, round_number=1):
+    """The bare C loop for `seconds`, then ours for as many requests: (C's numbers, ours, the baseline
+    build's or None). With `--baseline-bin`, the two builds take turns going first."""
     c = curl_multi_reference(reference, nginx.url, CONNECTIONS, seconds, env_extra=env_extra)
     # A request count for about the same seconds (a duration run's CSV has no count: Python's format).
     # One event loop against the one C loop: `--loops auto` would hide a per-request regression behind a core.
-    ours = stdb(args.bin, nginx.url, CONNECTIONS, requests=max(1000, int(c["rps"] * seconds)), extra=["--loops", "1"],
-                light=True, env_extra=env_extra)
-    return c, ours
+    def run(binary):
+        return stdb(binary, nginx.url, CONNECTIONS, requests=max(1000, int(c["rps"] * seconds)), extra=["--loops", "1"],
+                    light=True, env_extra=env_extra)
+    baseline_bin = getattr(args, "baseline_bin", None)
+    if baseline_bin and round_number % 2 == 0:
+        baseline = run(baseline_bin)
+        return c, run(args.bin), baseline
+    ours = run(args.bin)
+    return c, ours, run(baseline_bin) if baseline_bin else None
 
 
 def guard(args, folder, say, seconds=5):
@@ -51,6 +61,7 @@ def guard(args, folder, say, seconds=5):
     began = time.monotonic()
     nginx = Nginx(folder)
     ratios = [[] for _ in libraries]
+    against_baseline = []
     rates = [([], []) for _ in libraries]
     several = len(libraries) > 1
     try:
@@ -58,24 +69,34 @@ def guard(args, folder, say, seconds=5):
             f"{CONNECTIONS} connections, {seconds} s each, nginx 1 worker" + (f"; {' and '.join(names)}" if several else ""))
         say()
         say(("| round | libcurl " if several else "| round ") +
-            "| bare C req/s | ours req/s | ours / bare C | ours CPU µs/req | bare C CPU µs/req |")
-        say("|---:" + ("|---" if several else "") + "|---:|---:|---:|---:|---:|")
+            "| bare C req/s | ours req/s | ours / bare C | ours CPU µs/req | bare C CPU µs/req |" +
+            (" baseline req/s | ours / baseline | baseline CPU µs/req |" if getattr(args, "baseline_bin", None) else ""))
+        say("|---:" + ("|---" if several else "") + "|---:|---:|---:|---:|---:|" +
+            ("---:|---:|---:|" if getattr(args, "baseline_bin", None) else ""))
         round_number = 0
         while round_number < ROUNDS or (round_number < ROUNDS + CONFIRMING and
                                         min(statistics.median(r) for r in ratios) < FLOOR):
             round_number += 1
             for which, env_extra in enumerate(libraries):
-                c, ours = one_pair(args, reference, nginx, seconds, env_extra)
+                c, ours, baseline = one_pair(args, reference, nginx, seconds, env_extra, round_number)
                 ratio = ours["rps"] / c["rps"] if c["rps"] else 0.0
                 ratios[which].append(ratio)
                 rates[which][0].append(c["rps"])
                 rates[which][1].append(ours["rps"])
                 say(f"| {round_number} " + (f"| {names[which]} " if several else "") +
                     f"| {c['rps']:,.0f} | {ours['rps']:,.0f} | {ratio:.2f} | "
-                    f"{ours['cpu'] / max(ours['total'], 1) * 1e6:.1f} | {c['cpu'] / max(c['total'], 1) * 1e6:.1f} |")
+                    f"{ours['cpu'] / max(ours['total'], 1) * 1e6:.1f} | {c['cpu'] / max(c['total'], 1) * 1e6:.1f} |" +
+                    (f" {baseline['rps']:,.0f} | {ours['rps'] / baseline['rps']:.2f} | "
+                     f"{baseline['cpu'] / max(baseline['total'], 1) * 1e6:.1f} |" if baseline else ""))
+                if baseline:
+                    against_baseline.append(ours["rps"] / baseline["rps"])
     finally:
         nginx.stop()
     medians = [statistics.median(r) for r in ratios]
+    if against_baseline:
+        say()
+        say(f"guard: median ours / baseline ({args.baseline_bin}) = {statistics.median(against_baseline):.2f} "
+            f"over {len(against_baseline)} pairs, the two builds going first in turn (not part of the verdict)")
     verdict = "pass" if min(medians) >= FLOOR else "FAIL"
     say()
     if several:
