@@ -10,13 +10,13 @@
 # record pipeline driven by a scripted runner on its own thread, then end-to-end
 # runs of the sanitized binaries: plain HTTP with every output and the record pipeline, the URLSession
 # runner, TLS through nginx, HTTP/2 (streams, conversations, Ctrl-C), streaming, --loops 3, Ctrl-C at
-# 1000 VUs, --metrics (Hummingbird's threads reading the board).
+# 1000 VUs, --metrics (Hummingbird's threads reading the board), --preconnect (the loops' gate, Ctrl-C in it).
 sanitize_filter() {
     local e2e="StressTestDBTests\\."
     local tests=(
         "CurlEngineTests\\."
         "LoadCoreTests\\."
-        "${e2e}(RecordCollectorTests|LoadTestCollectTests)/"
+        "${e2e}(RecordCollectorTests|RecordPipelineTests|RunSessionTests)/"
         "${e2e}EndToEndTests/test(AllOutputsAgreeAndCountEveryRequest|ResponsesAreWrittenWhileTheRunGoes|URLSessionRunner.*)$"
         "${e2e}HTTP2Tests/test(RequestsMultiplexOverTheConnectionsAskedForOverTLS|StreamsAndConversationsOverHTTP2|CtrlCOverHTTP2RecordsEveryRequestOnce|TLSSessionsAreResumedAcrossReconnects)$"
         "${e2e}StreamingTests/testEveryBrokenStreamIsCountedByKind$"
@@ -24,6 +24,7 @@ sanitize_filter() {
         "${e2e}ReliabilityTests/test(SIGINTAtAThousandVUsStopsQuicklyAndWritesEverything|URLSessionRunnerAt500VUsEndsCleanlyOnSIGINT)$"
         "${e2e}MetricsTests/testMetricsParseWithTheReferenceParserAndEqualTheRunsTotals$"
         "${e2e}TLSTests/"
+        "${e2e}PreconnectEndToEndTests/"
     )
     local IFS="|"
     echo "${tests[*]}"
