@@ -1,4 +1,5 @@
 import Foundation
+import LoadCore
 import XCTest
 @testable import stress_test_db
 
@@ -7,17 +8,6 @@ import XCTest
 /// Each must come out whole or be refused with a `FileError` that names the file; a crash fails the
 /// whole run. Seeded (SplitMix64, seed 26): the same mutants every time.
 final class MutationTests: XCTestCase {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
-
     static let replacements = ["1e308", "-1", "nan", "\"\"", "-0", "1e-320", "99999999999999999999", "inf", "0", "null", "[]", "{}"]
 
     /// One mutation of `bytes`: a byte flipped, the end cut off, a span doubled, a number replaced, a span deleted.
@@ -95,7 +85,7 @@ final class MutationTests: XCTestCase {
                      CSVReport.row(summary, index: 1))
             }),
         ]
-        var random = SplitMix64(state: 26)
+        var random = SplitMix64(seed: 26)
         var (accepted, refused) = (0, 0)
         let started = Date()
         for round in 0..<10_000 {

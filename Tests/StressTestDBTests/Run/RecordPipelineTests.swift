@@ -84,7 +84,7 @@ final class RecordPipelineTests: XCTestCase {
                     scriptedResult(at: 1.6, status: 429, latency: 60), scriptedResult(at: 1.7, latency: 100, failure: .timeout),
                     scriptedResult(at: 1.8, latency: 110, failure: .timeout), scriptedResult(at: 1.9, latency: 0.5, failure: .connectionRefused)]
         // Handed over out of order, in six batches, plus three records inside the one-second warm-up.
-        var generator = SplitMix(seed: 27)
+        var generator = SplitMix64(seed: 27)
         records.shuffle(using: &generator)
         let warmup = [scriptedResult(at: 0.2, latency: 999), scriptedResult(at: 0.5, latency: 999, failure: .timeout),
                       scriptedResult(at: 0.9, status: 503, latency: 999)]
@@ -194,18 +194,5 @@ final class RecordPipelineTests: XCTestCase {
         XCTAssertFalse(measured.summary.interrupted)
         XCTAssertEqual(measured.connectionsOpened, 3)
         XCTAssertEqual(runner.starts, 1)
-    }
-}
-
-/// A seeded generator, so a shuffled order is the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
